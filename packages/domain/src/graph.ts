@@ -1,0 +1,76 @@
+import type { TerminationRequestedTypes, TokenMintedTypes } from '@killswitch/schemas';
+import type { Lineage } from './lineage.ts';
+
+export type SubjectType = TerminationRequestedTypes.SubjectType;
+export interface SubjectRef {
+  type: SubjectType;
+  id: string;
+}
+
+/** Why a node is no longer usable, if it is not. */
+export interface Revocation {
+  readonly terminationId: string;
+  readonly at: number;
+}
+
+export interface SessionNode {
+  readonly id: string;
+  readonly userId: string;
+  readonly parentSessionId: string | null;
+  readonly deviceId: string | null;
+  readonly ancestors: readonly string[];
+  readonly authTime: number;
+  readonly startedAt: number;
+  readonly expiresAt: number | null;
+  ended: boolean;
+  invalidated: Revocation | null;
+  revoked: Revocation | null;
+}
+
+export interface IssuedNode {
+  readonly id: string;
+  readonly userId: string;
+  readonly issuedAt: number;
+  readonly lineage: Lineage;
+  revoked: Revocation | null;
+}
+
+export interface GrantNode extends IssuedNode {
+  readonly sessionId: string | null;
+  readonly agentId: string | null;
+  readonly offlineAccess: boolean;
+  readonly expiresAt: number | null;
+}
+
+export interface AgentNode extends IssuedNode {
+  readonly sessionId: string | null;
+  readonly parentAgentId: string | null;
+}
+
+export interface TokenNode extends IssuedNode {
+  readonly kind: TokenMintedTypes.TokenKind;
+  readonly format: TokenMintedTypes.TokenFormat;
+  readonly binding: TokenMintedTypes.TokenBinding;
+  readonly expiresAt: number;
+}
+
+/** Everything derived from a node, the node included. */
+export interface Descendants {
+  sessions: SessionNode[];
+  grants: GrantNode[];
+  agents: AgentNode[];
+  tokens: TokenNode[];
+}
+
+/** Read access to one tenant's session graph, as deciders need it. */
+export interface GraphView {
+  userOf(subject: SubjectRef): string | null;
+  session(id: string): SessionNode | undefined;
+  sessionsOfUser(userId: string): SessionNode[];
+  sessionsOfDevice(deviceId: string): SessionNode[];
+  descendants(subject: SubjectRef): Descendants;
+  /** The node's own state combined with its lineage's (user and device not-before, revoked ancestors). */
+  isRevoked(node: IssuedNode | SessionNode): boolean;
+  userNotBefore(userId: string): number | null;
+  deviceNotBefore(deviceId: string): number | null;
+}

@@ -1,0 +1,3 @@
+export * from './types.ts';
+export { catchUpSubscription } from './catch-up.ts';
+export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store.ts';

@@ -1,0 +1,33 @@
+import type * as E from './generated/events.ts';
+
+/** Every event type the ledger writes. Past tense: facts, never commands. */
+export const EVENT_TYPES = [
+  'SessionStarted',
+  'SessionActivityRecorded',
+  'SessionEnded',
+  'GrantIssued',
+  'TokenMinted',
+  'AgentSpawned',
+  'TerminationRequested',
+  'SubjectRevoked',
+  'TerminationApplied',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+interface EventDataMap {
+  SessionStarted: E.SessionStarted;
+  SessionActivityRecorded: E.SessionActivityRecorded;
+  SessionEnded: E.SessionEnded;
+  GrantIssued: E.GrantIssued;
+  TokenMinted: E.TokenMinted;
+  AgentSpawned: E.AgentSpawned;
+  TerminationRequested: E.TerminationRequested;
+  SubjectRevoked: E.SubjectRevoked;
+  TerminationApplied: E.TerminationApplied;
+}
+
+export type EventData<T extends EventType> = EventDataMap[T];
+
+/** A domain event as deciders produce and projections consume it. */
+export type DomainEvent = { [K in EventType]: { type: K; data: EventDataMap[K] } }[EventType];
