@@ -71,6 +71,6 @@ export interface GraphView {
   descendants(subject: SubjectRef): Descendants;
   /** The node's own state combined with its lineage's (user and device not-before, revoked ancestors). */
   isRevoked(node: IssuedNode | SessionNode): boolean;
-  userNotBefore(userId: string): number | null;
-  deviceNotBefore(deviceId: string): number | null;
+  userCutoff(userId: string): number | null;
+  deviceCutoff(deviceId: string): number | null;
 }

@@ -83,7 +83,7 @@ function planFor(request: TerminationRequestedData, userId: string, graph: Graph
 function globalRevocation(request: TerminationRequestedData, userId: string, graph: GraphView): Plan {
   const now = request.requestedAt;
   const covered = graph.descendants({ type: 'USER', id: userId });
-  const previous = graph.userNotBefore(userId);
+  const previous = graph.userCutoff(userId);
   const marks: Mark[] =
     previous !== null && previous >= now
       ? []
@@ -98,7 +98,7 @@ function scopedRevocation(request: TerminationRequestedData, userId: string, gra
   const marks: Mark[] = [];
   for (const root of roots) {
     if (root.type === 'DEVICE') {
-      const previous = graph.deviceNotBefore(root.id);
+      const previous = graph.deviceCutoff(root.id);
       if (previous === null || previous < now) marks.push({ subject: root, effect: 'NOT_BEFORE', notBefore: now, expiresAt: null });
       continue;
     }

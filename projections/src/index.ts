@@ -1,0 +1,16 @@
+export * from './projection.ts';
+export * from './host.ts';
+export * from './revocation-status/index.ts';
+export * from './session-graph/index.ts';
+export * from './session-inventory/index.ts';
+export * from './termination-status/index.ts';
+export * from './audit-trail/index.ts';
+
+import { auditTrail } from './audit-trail/projection.ts';
+import { revocationStatus } from './revocation-status/projection.ts';
+import { sessionGraph } from './session-graph/projection.ts';
+import { sessionInventory } from './session-inventory/projection.ts';
+import { terminationStatus } from './termination-status/projection.ts';
+
+/** Every read model the ledger maintains, in the order they are fed. */
+export const ALL_PROJECTIONS = [revocationStatus, sessionGraph, sessionInventory, terminationStatus, auditTrail] as const;

@@ -1,0 +1,98 @@
+import { findRevocation, type Lineage, type RevocationCause } from '@killswitch/domain';
+import type { TenantRevocationIndex } from './state.ts';
+
+/** Claims of a JWT as an enforcement point sees them (JWT NumericDates, in seconds). */
+export interface CheckClaims {
+  readonly sub?: string;
+  readonly sid?: string;
+  readonly jti?: string;
+  readonly iat?: number;
+  readonly exp?: number;
+  /** The agent instance the token was issued to. */
+  readonly agent_id?: string;
+}
+
+export type InactiveReason = 'revoked' | 'invalidated' | 'expired' | 'ended' | 'unknown' | 'lineage_mismatch';
+
+export type CheckResult =
+  | { readonly active: true }
+  | {
+      readonly active: false;
+      readonly reason: InactiveReason;
+      readonly cause?: RevocationCause;
+      readonly terminationId?: string;
+      readonly revokedAt?: number;
+      readonly by?: string;
+    };
+
+const ACTIVE: CheckResult = Object.freeze({ active: true });
+const inactive = (reason: InactiveReason): CheckResult => ({ active: false, reason });
+
+function revokedResult(index: TenantRevocationIndex, subject: Parameters<typeof findRevocation>[1]): CheckResult {
+  const found = findRevocation(index, subject);
+  if (!found) return ACTIVE;
+  return { active: false, reason: 'revoked', cause: found.cause, terminationId: found.terminationId, revokedAt: found.at, by: found.by };
+}
+
+/** A token the ledger saw minted (by `jti` or reference id). */
+export function checkToken(index: TenantRevocationIndex | undefined, tokenId: string, now: number): CheckResult {
+  const token = index?.tokens.get(tokenId);
+  if (!index || !token) {
+    const revoked = index?.revokedTokens.get(tokenId);
+    if (revoked) return { active: false, reason: 'revoked', cause: 'token_revoked', terminationId: revoked.terminationId, revokedAt: revoked.at, by: tokenId };
+    return inactive('unknown');
+  }
+  if (token.expiresAt <= now) return inactive('expired');
+  return revokedResult(index, { userId: token.userId, issuedAt: token.issuedAt, lineage: token.lineage, tokenId });
+}
+
+/**
+ * A JWT by its claims, including one the ledger never saw minted: `sub`+`iat` meet the user's
+ * not-before, `sid` and `agent_id` meet revoked sessions and agents and their ancestors.
+ */
+export function checkClaims(index: TenantRevocationIndex | undefined, claims: CheckClaims, now: number): CheckResult {
+  if (claims.exp !== undefined && claims.exp * 1000 <= now) return inactive('expired');
+  if (!index) return ACTIVE; // nothing was ever revoked for this tenant
+  if (claims.jti && index.tokens.has(claims.jti)) {
+    const token = index.tokens.get(claims.jti);
+    if (claims.sub && token && token.userId !== claims.sub) return inactive('lineage_mismatch');
+    return checkToken(index, claims.jti, now);
+  }
+  const lineage: Lineage = { sessions: [], agents: [], grants: [], deviceId: null };
+  let userId = claims.sub;
+  if (claims.sid) {
+    const session = index.sessions.get(claims.sid);
+    if (session && userId && session.userId !== userId) return inactive('lineage_mismatch');
+    userId ??= session?.userId;
+    lineage.sessions.push(claims.sid, ...(session?.lineage.sessions ?? []));
+    lineage.deviceId = session?.lineage.deviceId ?? null;
+  }
+  if (claims.agent_id) {
+    const agent = index.agents.get(claims.agent_id);
+    if (agent && userId && agent.userId !== userId) return inactive('lineage_mismatch');
+    userId ??= agent?.userId;
+    lineage.agents.push(claims.agent_id, ...(agent?.lineage.agents ?? []));
+    lineage.sessions.push(...(agent?.lineage.sessions ?? []));
+    lineage.grants.push(...(agent?.lineage.grants ?? []));
+    lineage.deviceId ??= agent?.lineage.deviceId ?? null;
+  }
+  // Without `iat` the issue time is unknown: any not-before cut-off applies.
+  const issuedAt = claims.iat !== undefined ? claims.iat * 1000 : 0;
+  return revokedResult(index, { userId: userId ?? '', issuedAt, lineage, tokenId: claims.jti ?? null });
+}
+
+/** An interactive session (e.g. the RP's session cookie): Session Invalidation applies here. */
+export function checkSession(index: TenantRevocationIndex | undefined, sessionId: string, now: number): CheckResult {
+  const session = index?.sessions.get(sessionId);
+  if (!index || !session) return inactive('unknown');
+  if (session.ended) return inactive('ended');
+  if (session.expiresAt !== null && session.expiresAt <= now) return inactive('expired');
+  const lineage: Lineage = { ...session.lineage, sessions: [sessionId, ...session.lineage.sessions] };
+  const revoked = revokedResult(index, { userId: session.userId, issuedAt: session.startedAt, lineage });
+  if (!revoked.active) return revoked;
+  const invalidated = index.invalidatedSessions.get(sessionId);
+  if (invalidated) {
+    return { active: false, reason: 'invalidated', cause: 'session_invalidated', terminationId: invalidated.terminationId, revokedAt: invalidated.at, by: sessionId };
+  }
+  return ACTIVE;
+}

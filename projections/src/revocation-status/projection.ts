@@ -1,0 +1,122 @@
+import type { RecordedEvent } from '@killswitch/event-store';
+import type { EventData } from '@killswitch/schemas';
+import { canonical, tenantState, type Projection } from '../projection.ts';
+import { TenantRevocationIndex, type RevocationStatusState } from './state.ts';
+
+const BUCKET_MS = 60_000;
+/** Keep entries a little past expiry so clock skew between RP and ledger never revives a token. */
+export const EXPIRY_GRACE_MS = 5 * 60_000;
+
+const bucketOf = (expiresAt: number) => Math.floor((expiresAt + EXPIRY_GRACE_MS) / BUCKET_MS);
+
+export const revocationStatus: Projection<RevocationStatusState> = {
+  name: 'revocation-status',
+  initialState: () => ({ tenants: new Map(), expiries: new Map(), sweptBefore: 0, clock: 0 }),
+  evolve(state, recorded) {
+    const index = tenantState(state.tenants, recorded.metadata.tenant, () => new TenantRevocationIndex());
+    applyEvent(state, index, recorded);
+    state.clock = Math.max(state.clock, recorded.recordedAt);
+    sweepExpired(state);
+    return state;
+  },
+  snapshot: (state) => canonical({ tenants: state.tenants, clock: state.clock }),
+};
+
+function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, recorded: RecordedEvent): void {
+  const { event } = recorded;
+  switch (event.type) {
+    case 'SessionStarted': {
+      const d = event.data;
+      const lineage = { sessions: d.ancestors, agents: [], grants: [], deviceId: d.deviceId };
+      index.sessions.set(d.sessionId, { userId: d.userId, startedAt: d.startedAt, expiresAt: d.expiresAt, lineage, ended: false });
+      return;
+    }
+    case 'SessionEnded': {
+      const session = index.sessions.get(event.data.sessionId);
+      if (session) session.ended = true;
+      return;
+    }
+    case 'AgentSpawned':
+      index.agents.set(event.data.agentId, { userId: event.data.userId, issuedAt: event.data.spawnedAt, lineage: event.data.lineage });
+      return;
+    case 'TokenMinted': {
+      const d = event.data;
+      if (d.expiresAt + EXPIRY_GRACE_MS <= state.clock) return; // already dead: nothing to index
+      index.tokens.set(d.tokenId, {
+        userId: d.userId,
+        issuedAt: d.issuedAt,
+        expiresAt: d.expiresAt,
+        lineage: d.lineage,
+        kind: d.kind,
+        format: d.format,
+        binding: d.binding,
+        bindingThumbprint: d.bindingThumbprint,
+        clientId: d.clientId,
+        scope: d.scope,
+        sessionId: d.sessionId,
+        agentId: d.agentId,
+      });
+      scheduleExpiry(state, recorded.metadata.tenant, d.tokenId, d.expiresAt);
+      return;
+    }
+    case 'SubjectRevoked':
+      applyRevocation(state, index, recorded.metadata.tenant, event.data);
+      return;
+    default:
+      return;
+  }
+}
+
+function applyRevocation(state: RevocationStatusState, index: TenantRevocationIndex, tenant: string, d: EventData<'SubjectRevoked'>): void {
+  const entry = { terminationId: d.terminationId, at: d.notBefore ?? d.at, expiresAt: d.expiresAt };
+  const { type, id } = d.subject;
+  if (d.effect === 'NOT_BEFORE') {
+    const target = type === 'USER' ? index.userNotBefores : index.deviceNotBefores;
+    const previous = target.get(id);
+    if (!previous || previous.at < entry.at) target.set(id, { terminationId: entry.terminationId, at: entry.at });
+    return;
+  }
+  if (d.effect === 'INVALIDATED') {
+    if (!index.invalidatedSessions.has(id)) index.invalidatedSessions.set(id, entry);
+    return;
+  }
+  const target =
+    type === 'SESSION'
+      ? index.revokedSessions
+      : type === 'AGENT'
+        ? index.revokedAgents
+        : type === 'GRANT'
+          ? index.revokedGrants
+          : type === 'TOKEN'
+            ? index.revokedTokens
+            : null;
+  if (target && !target.has(id)) target.set(id, entry);
+  if (type === 'TOKEN' && d.expiresAt !== null) scheduleExpiry(state, tenant, id, d.expiresAt);
+}
+
+function scheduleExpiry(state: RevocationStatusState, tenant: string, tokenId: string, expiresAt: number): void {
+  const bucket = bucketOf(expiresAt);
+  const keys = state.expiries.get(bucket);
+  const key = `${tenant}\u0000${tokenId}`;
+  if (keys) keys.push(key);
+  else state.expiries.set(bucket, [key]);
+}
+
+/** Drops tokens (and their revocation entries) once they would have expired anyway. */
+function sweepExpired(state: RevocationStatusState): void {
+  const current = Math.floor(state.clock / BUCKET_MS);
+  if (current <= state.sweptBefore) return;
+  for (const [bucket, keys] of state.expiries) {
+    if (bucket >= current) continue;
+    for (const key of keys) {
+      const [tenant, tokenId] = key.split('\u0000') as [string, string];
+      const index = state.tenants.get(tenant);
+      const token = index?.tokens.get(tokenId);
+      if (token && bucketOf(token.expiresAt) < current) index?.tokens.delete(tokenId);
+      const revoked = index?.revokedTokens.get(tokenId);
+      if (revoked?.expiresAt != null && bucketOf(revoked.expiresAt) < current) index?.revokedTokens.delete(tokenId);
+    }
+    state.expiries.delete(bucket);
+  }
+  state.sweptBefore = current;
+}

@@ -1,0 +1,113 @@
+import type { RecordedEvent } from '@killswitch/event-store';
+import type { EventData } from '@killswitch/schemas';
+import { canonical, tenantState, type Projection } from '../projection.ts';
+import { TenantGraph } from './tenant-graph.ts';
+
+export interface SessionGraphState {
+  readonly tenants: Map<string, TenantGraph>;
+}
+
+export const sessionGraph: Projection<SessionGraphState> = {
+  name: 'session-graph',
+  initialState: () => ({ tenants: new Map() }),
+  evolve(state, recorded) {
+    apply(tenantState(state.tenants, recorded.metadata.tenant, () => new TenantGraph()), recorded);
+    return state;
+  },
+  snapshot: (state) =>
+    canonical(
+      new Map(
+        [...state.tenants].map(([tenant, g]) => [
+          tenant,
+          { users: g.users, sessions: g.sessions, grants: g.grants, agents: g.agents, tokens: g.tokens, devices: g.devices, children: g.children },
+        ]),
+      ),
+    ),
+};
+
+function apply(graph: TenantGraph, { event }: RecordedEvent): void {
+  switch (event.type) {
+    case 'SessionStarted':
+      return sessionStarted(graph, event.data);
+    case 'SessionEnded': {
+      const session = graph.sessions.get(event.data.sessionId);
+      if (session) session.ended = true;
+      return;
+    }
+    case 'GrantIssued': {
+      const d = event.data;
+      graph.grants.set(d.grantId, { id: d.grantId, userId: d.userId, issuedAt: d.issuedAt, lineage: d.lineage, revoked: null, sessionId: d.sessionId, agentId: d.agentId, offlineAccess: d.offlineAccess, expiresAt: d.expiresAt });
+      graph.user(d.userId).grants.add(d.grantId);
+      if (d.agentId) graph.childrenOf(`agent:${d.agentId}`).grants.add(d.grantId);
+      else if (d.sessionId) graph.childrenOf(`session:${d.sessionId}`).grants.add(d.grantId);
+      return;
+    }
+    case 'AgentSpawned': {
+      const d = event.data;
+      graph.agents.set(d.agentId, { id: d.agentId, userId: d.userId, issuedAt: d.spawnedAt, lineage: d.lineage, revoked: null, sessionId: d.sessionId, parentAgentId: d.parentAgentId });
+      graph.user(d.userId).agents.add(d.agentId);
+      if (d.parentAgentId) graph.childrenOf(`agent:${d.parentAgentId}`).agents.add(d.agentId);
+      else if (d.sessionId) graph.childrenOf(`session:${d.sessionId}`).agents.add(d.agentId);
+      if (d.grantId) graph.childrenOf(`grant:${d.grantId}`).agents.add(d.agentId);
+      return;
+    }
+    case 'TokenMinted': {
+      const d = event.data;
+      graph.tokens.set(d.tokenId, { id: d.tokenId, userId: d.userId, issuedAt: d.issuedAt, lineage: d.lineage, revoked: null, kind: d.kind, format: d.format, binding: d.binding, expiresAt: d.expiresAt });
+      graph.user(d.userId).tokens.add(d.tokenId);
+      if (d.agentId) graph.childrenOf(`agent:${d.agentId}`).tokens.add(d.tokenId);
+      if (d.grantId) graph.childrenOf(`grant:${d.grantId}`).tokens.add(d.tokenId);
+      if (d.sessionId && !d.agentId) graph.childrenOf(`session:${d.sessionId}`).tokens.add(d.tokenId);
+      return;
+    }
+    case 'SubjectRevoked':
+      return subjectRevoked(graph, event.data);
+    default:
+      return;
+  }
+}
+
+function sessionStarted(graph: TenantGraph, d: EventData<'SessionStarted'>): void {
+  graph.sessions.set(d.sessionId, {
+    id: d.sessionId,
+    userId: d.userId,
+    parentSessionId: d.parentSessionId,
+    deviceId: d.deviceId,
+    ancestors: d.ancestors,
+    authTime: d.authTime,
+    startedAt: d.startedAt,
+    expiresAt: d.expiresAt,
+    ended: false,
+    invalidated: null,
+    revoked: null,
+  });
+  graph.user(d.userId).sessions.add(d.sessionId);
+  if (d.parentSessionId) graph.childrenOf(`session:${d.parentSessionId}`).sessions.add(d.sessionId);
+  if (d.deviceId) {
+    let device = graph.devices.get(d.deviceId);
+    if (!device) {
+      device = { sessions: new Set(), notBefore: null };
+      graph.devices.set(d.deviceId, device);
+    }
+    device.sessions.add(d.sessionId);
+  }
+}
+
+function subjectRevoked(graph: TenantGraph, d: EventData<'SubjectRevoked'>): void {
+  const revocation = { terminationId: d.terminationId, at: d.notBefore ?? d.at };
+  const { type, id } = d.subject;
+  if (d.effect === 'NOT_BEFORE') {
+    const holder = type === 'USER' ? graph.user(id) : graph.devices.get(id);
+    if (holder && (!holder.notBefore || holder.notBefore.at < revocation.at)) holder.notBefore = revocation;
+    return;
+  }
+  if (type === 'SESSION') {
+    const session = graph.sessions.get(id);
+    if (!session) return;
+    if (d.effect === 'INVALIDATED') session.invalidated ??= revocation;
+    else session.revoked ??= revocation;
+    return;
+  }
+  const node = type === 'AGENT' ? graph.agents.get(id) : type === 'GRANT' ? graph.grants.get(id) : type === 'TOKEN' ? graph.tokens.get(id) : undefined;
+  if (node) node.revoked ??= revocation;
+}

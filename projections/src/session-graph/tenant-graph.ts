@@ -1,0 +1,199 @@
+import {
+  findRevocation,
+  type AgentNode,
+  type Descendants,
+  type GrantNode,
+  type GraphView,
+  type IssuedNode,
+  type Revocation,
+  type RevocationLookups,
+  type SessionNode,
+  type SubjectRef,
+  type TokenNode,
+} from '@killswitch/domain';
+
+interface UserNode {
+  readonly sessions: Set<string>;
+  readonly grants: Set<string>;
+  readonly agents: Set<string>;
+  readonly tokens: Set<string>;
+  notBefore: Revocation | null;
+}
+
+/** Children of a node, by kind. */
+interface Children {
+  readonly sessions: Set<string>;
+  readonly grants: Set<string>;
+  readonly agents: Set<string>;
+  readonly tokens: Set<string>;
+}
+
+const noChildren = (): Children => ({ sessions: new Set(), grants: new Set(), agents: new Set(), tokens: new Set() });
+
+/** One tenant's session graph: lineage in both directions, for blast radius and termination planning. */
+export class TenantGraph implements GraphView, RevocationLookups {
+  readonly users = new Map<string, UserNode>();
+  readonly sessions = new Map<string, SessionNode>();
+  readonly grants = new Map<string, GrantNode>();
+  readonly agents = new Map<string, AgentNode>();
+  readonly tokens = new Map<string, TokenNode>();
+  readonly devices = new Map<string, { sessions: Set<string>; notBefore: Revocation | null }>();
+  /** Parent node key (`session:id`, `agent:id`, `grant:id`) → its children. */
+  readonly children = new Map<string, Children>();
+
+  user(userId: string): UserNode {
+    let user = this.users.get(userId);
+    if (!user) {
+      user = { sessions: new Set(), grants: new Set(), agents: new Set(), tokens: new Set(), notBefore: null };
+      this.users.set(userId, user);
+    }
+    return user;
+  }
+
+  childrenOf(key: string): Children {
+    let children = this.children.get(key);
+    if (!children) {
+      children = noChildren();
+      this.children.set(key, children);
+    }
+    return children;
+  }
+
+  // RevocationLookups
+  userNotBefore(userId: string): Revocation | undefined {
+    return this.users.get(userId)?.notBefore ?? undefined;
+  }
+  deviceNotBefore(deviceId: string): Revocation | undefined {
+    return this.devices.get(deviceId)?.notBefore ?? undefined;
+  }
+  userCutoff(userId: string): number | null {
+    return this.users.get(userId)?.notBefore?.at ?? null;
+  }
+  deviceCutoff(deviceId: string): number | null {
+    return this.devices.get(deviceId)?.notBefore?.at ?? null;
+  }
+  revokedSession = (id: string) => this.sessions.get(id)?.revoked ?? undefined;
+  revokedAgent = (id: string) => this.agents.get(id)?.revoked ?? undefined;
+  revokedGrant = (id: string) => this.grants.get(id)?.revoked ?? undefined;
+  revokedToken = (id: string) => this.tokens.get(id)?.revoked ?? undefined;
+
+  // GraphView
+  userOf(subject: SubjectRef): string | null {
+    switch (subject.type) {
+      case 'USER':
+        return this.users.has(subject.id) ? subject.id : null;
+      case 'SESSION':
+        return this.sessions.get(subject.id)?.userId ?? null;
+      case 'GRANT':
+        return this.grants.get(subject.id)?.userId ?? null;
+      case 'AGENT':
+        return this.agents.get(subject.id)?.userId ?? null;
+      case 'TOKEN':
+        return this.tokens.get(subject.id)?.userId ?? null;
+      case 'DEVICE': {
+        const first = this.devices.get(subject.id)?.sessions.values().next();
+        return first && !first.done ? (this.sessions.get(first.value)?.userId ?? null) : null;
+      }
+    }
+  }
+
+  session(id: string): SessionNode | undefined {
+    return this.sessions.get(id);
+  }
+
+  sessionsOfUser(userId: string): SessionNode[] {
+    return [...(this.users.get(userId)?.sessions ?? [])].map((id) => this.sessions.get(id) as SessionNode);
+  }
+
+  sessionsOfDevice(deviceId: string): SessionNode[] {
+    return [...(this.devices.get(deviceId)?.sessions ?? [])].map((id) => this.sessions.get(id) as SessionNode);
+  }
+
+  isRevoked(node: IssuedNode | SessionNode): boolean {
+    if ('ancestors' in node) {
+      const lineage = { sessions: [node.id, ...node.ancestors], agents: [], grants: [], deviceId: node.deviceId };
+      return findRevocation(this, { userId: node.userId, issuedAt: node.startedAt, lineage }) !== null;
+    }
+    const own = 'kind' in node ? node.id : null;
+    const lineage = 'kind' in node ? node.lineage : ownLineage(node, this);
+    return findRevocation(this, { userId: node.userId, issuedAt: node.issuedAt, lineage, tokenId: own }) !== null;
+  }
+
+  descendants(subject: SubjectRef): Descendants {
+    const out = { sessions: new Map<string, SessionNode>(), grants: new Map<string, GrantNode>(), agents: new Map<string, AgentNode>(), tokens: new Map<string, TokenNode>() };
+    const visit = (kind: 'session' | 'grant' | 'agent' | 'token', id: string): void => {
+      if (kind === 'token') {
+        const token = this.tokens.get(id);
+        if (token) out.tokens.set(id, token);
+        return;
+      }
+      const node = kind === 'session' ? this.sessions.get(id) : kind === 'grant' ? this.grants.get(id) : this.agents.get(id);
+      const seen = kind === 'session' ? out.sessions : kind === 'grant' ? out.grants : out.agents;
+      if (!node || seen.has(id)) return;
+      (seen as Map<string, typeof node>).set(id, node);
+      const children = this.children.get(`${kind}:${id}`);
+      if (!children) return;
+      for (const child of children.sessions) visit('session', child);
+      for (const child of children.grants) visit('grant', child);
+      for (const child of children.agents) visit('agent', child);
+      for (const child of children.tokens) visit('token', child);
+    };
+    switch (subject.type) {
+      case 'USER': {
+        const user = this.users.get(subject.id);
+        for (const id of user?.sessions ?? []) visit('session', id);
+        for (const id of user?.grants ?? []) visit('grant', id);
+        for (const id of user?.agents ?? []) visit('agent', id);
+        for (const id of user?.tokens ?? []) visit('token', id);
+        break;
+      }
+      case 'DEVICE':
+        for (const id of this.devices.get(subject.id)?.sessions ?? []) visit('session', id);
+        break;
+      default:
+        visit(subject.type.toLowerCase() as 'session' | 'grant' | 'agent' | 'token', subject.id);
+    }
+    return { sessions: [...out.sessions.values()], grants: [...out.grants.values()], agents: [...out.agents.values()], tokens: [...out.tokens.values()] };
+  }
+
+  /** Nearest-first chain of nodes a subject derives from. */
+  ancestors(subject: SubjectRef): SubjectRef[] {
+    const lineage = this.lineageOf(subject);
+    if (!lineage) return [];
+    const own = subject.type === 'SESSION' ? 1 : 0;
+    return [
+      ...lineage.sessions.slice(own).map((id) => ({ type: 'SESSION' as const, id })),
+      ...lineage.agents.filter((id) => !(subject.type === 'AGENT' && id === subject.id)).map((id) => ({ type: 'AGENT' as const, id })),
+      ...lineage.grants.filter((id) => !(subject.type === 'GRANT' && id === subject.id)).map((id) => ({ type: 'GRANT' as const, id })),
+      ...(lineage.deviceId ? [{ type: 'DEVICE' as const, id: lineage.deviceId }] : []),
+    ];
+  }
+
+  private lineageOf(subject: SubjectRef) {
+    switch (subject.type) {
+      case 'SESSION': {
+        const s = this.sessions.get(subject.id);
+        return s ? { sessions: [s.id, ...s.ancestors], agents: [], grants: [], deviceId: s.deviceId } : null;
+      }
+      case 'TOKEN':
+        return this.tokens.get(subject.id)?.lineage ?? null;
+      case 'AGENT':
+      case 'GRANT': {
+        const node = subject.type === 'AGENT' ? this.agents.get(subject.id) : this.grants.get(subject.id);
+        return node ? ownLineage(node, this) : null;
+      }
+      default:
+        return null;
+    }
+  }
+}
+
+/** An agent's or grant's lineage including itself, so its own revocation counts. */
+function ownLineage(node: IssuedNode, graph: TenantGraph) {
+  const isAgent = graph.agents.get(node.id) === node;
+  return {
+    ...node.lineage,
+    agents: isAgent ? [node.id, ...node.lineage.agents] : node.lineage.agents,
+    grants: isAgent ? node.lineage.grants : [node.id, ...node.lineage.grants],
+  };
+}

@@ -1,0 +1,49 @@
+import type { EventData } from '@killswitch/schemas';
+import { canonical, tenantState, type Projection } from '../projection.ts';
+
+export interface TerminationRecord {
+  terminationId: string;
+  request: EventData<'TerminationRequested'>;
+  revoked: Array<EventData<'SubjectRevoked'>>;
+  applied: EventData<'TerminationApplied'> | null;
+  /** Position of the TerminationApplied event: when every enforcer has passed it, the termination is everywhere. */
+  position: number;
+  recordedAt: number;
+  actor: string;
+  correlationId: string;
+}
+
+export interface TerminationStatusState {
+  readonly tenants: Map<string, Map<string, TerminationRecord>>;
+}
+
+export const terminationStatus: Projection<TerminationStatusState> = {
+  name: 'termination-status',
+  initialState: () => ({ tenants: new Map() }),
+  evolve(state, recorded) {
+    const terminations = tenantState(state.tenants, recorded.metadata.tenant, () => new Map<string, TerminationRecord>());
+    const { event } = recorded;
+    if (event.type === 'TerminationRequested') {
+      terminations.set(event.data.terminationId, {
+        terminationId: event.data.terminationId,
+        request: event.data,
+        revoked: [],
+        applied: null,
+        position: recorded.position,
+        recordedAt: recorded.recordedAt,
+        actor: recorded.metadata.actor,
+        correlationId: recorded.metadata.correlationId,
+      });
+    } else if (event.type === 'SubjectRevoked') {
+      terminations.get(event.data.terminationId)?.revoked.push(event.data);
+    } else if (event.type === 'TerminationApplied') {
+      const record = terminations.get(event.data.terminationId);
+      if (record) {
+        record.applied = event.data;
+        record.position = recorded.position;
+      }
+    }
+    return state;
+  },
+  snapshot: (state) => canonical(state.tenants),
+};

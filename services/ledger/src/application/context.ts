@@ -1,0 +1,27 @@
+import type { EventStore } from '@killswitch/event-store';
+import type { ProjectionHost } from '@killswitch/projections';
+
+/** Who is asking, for the event metadata and the audit trail. Never carries a secret. */
+export interface Caller {
+  readonly tenant: string;
+  readonly actor: string;
+  readonly source: string;
+  readonly correlationId: string;
+}
+
+export interface LedgerDeps {
+  readonly store: EventStore;
+  readonly host: ProjectionHost;
+  readonly now: () => number;
+  readonly activityCoalesceMs: number;
+  readonly ipsieLevel: (tenant: string) => 'SL2' | 'SL3';
+}
+
+export const metadataFor = (caller: Caller, idpEventTime: number | null = null) => ({
+  tenant: caller.tenant,
+  correlationId: caller.correlationId,
+  causationId: null,
+  actor: caller.actor,
+  source: caller.source,
+  idpEventTime,
+});

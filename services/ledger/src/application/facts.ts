@@ -1,0 +1,75 @@
+/** Facts the RP's auth layer reports, as they arrive over the ingest API (times in epoch ms). */
+export interface TokenClaims {
+  jti?: string;
+  sub?: string;
+  sid?: string;
+  iat?: number;
+  exp?: number;
+  client_id?: string;
+  scope?: string;
+  agent_id?: string;
+  cnf?: { jkt?: string; 'x5t#S256'?: string };
+}
+
+export type Fact =
+  | {
+      type: 'session.started';
+      sessionId: string;
+      userId: string;
+      parentSessionId?: string;
+      deviceId?: string;
+      idpIssuer?: string;
+      idpSid?: string;
+      clientId?: string;
+      ip?: string;
+      userAgent?: string;
+      acr?: string;
+      amr?: string[];
+      authTime?: number;
+      startedAt?: number;
+      expiresAt?: number;
+    }
+  | { type: 'session.activity'; sessionId: string; at?: number; ip?: string; userAgent?: string }
+  | { type: 'session.ended'; sessionId: string; endedAt?: number; reason?: string }
+  | {
+      type: 'grant.issued';
+      grantId: string;
+      userId?: string;
+      sessionId?: string;
+      agentId?: string;
+      clientId: string;
+      offlineAccess?: boolean;
+      scope?: string;
+      issuedAt?: number;
+      expiresAt?: number;
+    }
+  | {
+      type: 'token.minted';
+      kind: 'access' | 'refresh' | 'agent' | 'id';
+      format: 'jwt' | 'reference';
+      tokenId?: string;
+      claims?: TokenClaims;
+      userId?: string;
+      sessionId?: string;
+      grantId?: string;
+      agentId?: string;
+      clientId?: string;
+      scope?: string;
+      binding?: 'bearer' | 'dpop' | 'mtls';
+      bindingThumbprint?: string;
+      issuedAt?: number;
+      expiresAt?: number;
+    }
+  | {
+      type: 'agent.spawned';
+      agentId: string;
+      userId?: string;
+      sessionId?: string;
+      parentAgentId?: string;
+      grantId?: string;
+      runtimeUrl?: string;
+      taskId?: string;
+      spawnedAt?: number;
+    };
+
+export type FactType = Fact['type'];

@@ -1,0 +1,187 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { decideTermination, DomainError, streamId, type SubjectRef } from '@killswitch/domain';
+import { WrongExpectedVersion, type AppendResult } from '@killswitch/event-store';
+import {
+  auditTrail,
+  blastRadius,
+  checkClaims,
+  checkSession,
+  checkToken,
+  revocationStatus,
+  sessionGraph,
+  sessionInventory,
+  TenantGraph,
+  terminationStatus,
+  type CheckClaims,
+  type CheckResult,
+  type InventoryEntry,
+  type TerminationRecord,
+} from '@killswitch/projections';
+import type { EventData } from '@killswitch/schemas';
+import type { Fact } from './facts.ts';
+import { planFacts, toAppendRequests } from './ingest.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+import { LineageResolver } from './lineage-resolver.ts';
+import { metadataFor, type Caller, type LedgerDeps } from './context.ts';
+
+export interface IngestOutcome {
+  accepted: number;
+  unchanged: number;
+  position: number;
+}
+
+export interface TerminationInput {
+  scope: EventData<'TerminationRequested'>['scope'];
+  target: SubjectRef;
+  reason: string;
+  /** Identity of the message that asked, for idempotency: the same identity is applied once. */
+  messageIdentity?: { issuer: string | null; messageId: string } | undefined;
+  messageDigest?: string | null;
+  idpEventTime?: number | null;
+  revokeOnlineGrants?: boolean;
+  ipsieLevel?: 'SL2' | 'SL3' | undefined;
+  source?: EventData<'TerminationRequested'>['source'];
+}
+
+export interface TerminationOutcome {
+  replayed: boolean;
+  record: TerminationRecord;
+}
+
+/** The ledger's use cases. HTTP routes, the CLI and protocol endpoints all go through here. */
+export class Ledger {
+  private readonly mutex = new KeyedMutex();
+
+  constructor(readonly deps: LedgerDeps) {}
+
+  private graph(tenant: string): TenantGraph | undefined {
+    return this.deps.host.state(sessionGraph).tenants.get(tenant);
+  }
+
+  async ingest(caller: Caller, facts: readonly Fact[]): Promise<IngestOutcome> {
+    return this.mutex.run(caller.tenant, async () => {
+      const inventory = this.deps.host.state(sessionInventory).tenants.get(caller.tenant);
+      const resolver = new LineageResolver(this.graph(caller.tenant), (user, session) => inventory?.get(user)?.get(session)?.lastActivityAt);
+      const planned = planFacts(facts, resolver, caller.tenant, this.deps.now(), this.deps.activityCoalesceMs);
+      const requests = toAppendRequests(planned, metadataFor(caller));
+      const outcomes = requests.length > 0 ? await this.deps.store.appendMany(requests) : [];
+      const written = outcomes.filter((o): o is AppendResult => !(o instanceof WrongExpectedVersion));
+      const position = Math.max(0, ...written.map((o) => o.position));
+      await this.deps.host.waitFor(position);
+      return { accepted: written.length, unchanged: facts.length - written.length, position };
+    });
+  }
+
+  async terminate(caller: Caller, input: TerminationInput): Promise<TerminationOutcome> {
+    return this.mutex.run(caller.tenant, async () => {
+      const terminationId = terminationIdFor(caller, input);
+      const existing = this.termination(caller.tenant, terminationId);
+      if (existing) return { replayed: true, record: existing };
+      const graph = this.graph(caller.tenant) ?? new TenantGraph();
+      const now = this.deps.now();
+      const events = decideTermination(
+        {
+          type: 'RequestTermination',
+          data: {
+            terminationId,
+            scope: input.scope,
+            target: input.target,
+            userId: null,
+            reason: input.reason,
+            source: input.source ?? 'API',
+            issuer: input.messageIdentity?.issuer ?? null,
+            messageId: input.messageIdentity?.messageId ?? null,
+            messageDigest: input.messageDigest ?? null,
+            idpEventTime: input.idpEventTime ?? null,
+            ipsieLevel: input.ipsieLevel ?? this.deps.ipsieLevel(caller.tenant),
+            revokeOnlineGrants: input.revokeOnlineGrants ?? false,
+            requestedAt: now,
+          },
+        },
+        graph,
+      );
+      const metadata = metadataFor(caller, input.idpEventTime ?? null);
+      try {
+        const result = await this.deps.store.append({
+          streamId: streamId.termination(caller.tenant, terminationId),
+          expected: 'no_stream', // the message's identity is applied once, ever
+          events: events.map((event) => ({ event, metadata })),
+        });
+        await this.deps.host.waitFor(result.position);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion)) throw error;
+        await this.deps.host.waitFor(await this.deps.store.headPosition());
+        return { replayed: true, record: this.termination(caller.tenant, terminationId) as TerminationRecord };
+      }
+      return { replayed: false, record: this.termination(caller.tenant, terminationId) as TerminationRecord };
+    });
+  }
+
+  termination(tenant: string, terminationId: string): TerminationRecord | undefined {
+    return this.deps.host.state(terminationStatus).tenants.get(tenant)?.get(terminationId);
+  }
+
+  checkToken(tenant: string, tokenId: string): CheckResult {
+    return checkToken(this.index(tenant), tokenId, this.deps.now());
+  }
+
+  checkClaims(tenant: string, claims: CheckClaims): CheckResult {
+    return checkClaims(this.index(tenant), claims, this.deps.now());
+  }
+
+  checkSession(tenant: string, sessionId: string): CheckResult {
+    return checkSession(this.index(tenant), sessionId, this.deps.now());
+  }
+
+  tokenRecord(tenant: string, tokenId: string) {
+    return this.index(tenant)?.tokens.get(tokenId);
+  }
+
+  sessionsOf(tenant: string, userId: string): InventoryEntry[] {
+    const sessions = this.deps.host.state(sessionInventory).tenants.get(tenant)?.get(userId);
+    return [...(sessions?.values() ?? [])].sort((a, b) => b.lastActivityAt - a.lastActivityAt);
+  }
+
+  blastRadius(tenant: string, subject: SubjectRef) {
+    const graph = this.graph(tenant);
+    return graph ? blastRadius(graph, subject, this.deps.now()) : null;
+  }
+
+  auditEntries(tenant: string) {
+    return this.deps.host.state(auditTrail).tenants.get(tenant)?.entries ?? [];
+  }
+
+  private index(tenant: string) {
+    return this.deps.host.state(revocationStatus).tenants.get(tenant);
+  }
+
+  /** Ends one of the user's sessions, or all of them, or all but one, on the user's own request. */
+  async signOut(caller: Caller, userId: string, which: { only?: string; except?: string }): Promise<TerminationRecord[]> {
+    const active = this.sessionsOf(caller.tenant, userId).filter((s) => s.status === 'active' || s.status === 'invalidated');
+    const targets = active.filter((s) => (which.only ? s.sessionId === which.only : s.sessionId !== which.except) && s.parentSessionId === null);
+    if (which.only && targets.length === 0) {
+      const known = this.sessionsOf(caller.tenant, userId).some((s) => s.sessionId === which.only);
+      if (!known) throw new DomainError('ERR_UNKNOWN_TARGET', 'unknown session', 404);
+    }
+    const records: TerminationRecord[] = [];
+    for (const session of targets) {
+      const outcome = await this.terminate(caller, {
+        scope: 'SESSION_SCOPED_REVOCATION',
+        target: { type: 'SESSION', id: session.sessionId },
+        reason: which.only ? 'user signed out this session' : which.except ? 'user signed out other sessions' : 'user signed out everywhere',
+        source: 'USER',
+      });
+      records.push(outcome.record);
+    }
+    return records;
+  }
+}
+
+/** Stable for a protocol message (issuer + jti) or an API idempotency key; random otherwise. */
+function terminationIdFor(caller: Caller, input: TerminationInput): string {
+  if (!input.messageIdentity) return randomUUID();
+  const digest = createHash('sha256')
+    .update(`${caller.tenant}\u0000${input.source ?? 'API'}\u0000${input.messageIdentity.issuer ?? ''}\u0000${input.messageIdentity.messageId}`)
+    .digest('base64url');
+  return `t_${digest.slice(0, 32)}`;
+}
