@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { EventStore } from '@killswitch/event-store';
+import type { ProjectionHost } from '@killswitch/projections';
+import type { Caller } from '../application/context.ts';
+import type { Ledger } from '../application/ledger.ts';
+import type { LedgerConfig } from '../config.ts';
+import { ApiKeyAuthenticator } from './auth.ts';
+import { errorHandler, notFoundHandler } from './errors.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { checkRoutes } from './routes/check.ts';
+import { factRoutes } from './routes/facts.ts';
+import { forensicRoutes } from './routes/forensics.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { terminationRoutes } from './routes/terminations.ts';
+
+export interface AppDeps {
+  readonly config: LedgerConfig;
+  readonly ledger: Ledger;
+  readonly store: EventStore;
+  readonly host: ProjectionHost;
+  /** A pino logger, or false for none (tests). */
+  readonly logger?: FastifyBaseLogger | false;
+}
+
+export interface RouteDeps extends AppDeps {
+  readonly metrics: Metrics;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller, for event metadata. */
+    caller(source?: string): Caller;
+  }
+}
+
+/** Builds the ledger's HTTP API. `server.ts`/`main.ts` only start it. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.config.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false, discriminator: true } },
+  }) as unknown as FastifyInstance;
+  const metrics = createMetrics();
+  const authenticator = new ApiKeyAuthenticator(deps.config);
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('caller', function (this: import('fastify').FastifyRequest, source = 'API') {
+    const principal = this.principal;
+    if (!principal) throw new Error('caller() on an unauthenticated route');
+    return { tenant: principal.tenant, actor: `api-key:${principal.keyName}`, source: source.toLowerCase(), correlationId: this.id };
+  });
+  app.addHook('onRequest', async (request) => {
+    const role = request.routeOptions.config.role;
+    if (role) request.principal = authenticator.authorize(request, role);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
+    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  await app.register(formbody, { bodyLimit: deps.config.bodyLimitBytes });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Killswitch ledger API', version: '0.1.0', description: 'Event-sourced revocation ledger for a Relying Party.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Per-tenant API key' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  const routeDeps: RouteDeps = { ...deps, metrics };
+  for (const routes of [opsRoutes, factRoutes, terminationRoutes, checkRoutes, sessionRoutes, forensicRoutes]) routes(app, routeDeps);
+  await app.ready();
+  return app;
+}

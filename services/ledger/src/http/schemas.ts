@@ -1,0 +1,158 @@
+/** JSON schemas shared by the routes. Ids are opaque strings with sane bounds. */
+export const id = { type: 'string', minLength: 1, maxLength: 256 } as const;
+export const shortText = { type: 'string', maxLength: 1024 } as const;
+export const epochMs = { type: 'integer', minimum: 0, maximum: 8_640_000_000_000_000 } as const;
+export const numericDate = { type: 'number', minimum: 0, maximum: 8_640_000_000_000 } as const;
+
+export const tenantParams = {
+  type: 'object',
+  required: ['tenant'],
+  properties: { tenant: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } },
+} as const;
+
+export const SUBJECT_TYPES = ['user', 'session', 'device', 'agent', 'grant', 'token'] as const;
+export const SCOPES = ['session_invalidation', 'session_scoped_revocation', 'global_revocation', 'token_revocation'] as const;
+
+export const subjectRef = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'id'],
+  properties: { type: { enum: [...SUBJECT_TYPES] }, id },
+} as const;
+
+const tokenClaims = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    jti: id,
+    sub: id,
+    sid: id,
+    iat: numericDate,
+    exp: numericDate,
+    client_id: id,
+    scope: shortText,
+    agent_id: id,
+    cnf: { type: 'object', properties: { jkt: id, 'x5t#S256': id } },
+  },
+} as const;
+
+const fact = (type: string, required: string[], properties: Record<string, unknown>) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', ...required],
+  properties: { type: { const: type }, ...properties },
+});
+
+export const factSchemas = [
+  fact('session.started', ['sessionId', 'userId'], {
+    sessionId: id,
+    userId: id,
+    parentSessionId: id,
+    deviceId: id,
+    idpIssuer: shortText,
+    idpSid: id,
+    clientId: id,
+    ip: { type: 'string', maxLength: 64 },
+    userAgent: { type: 'string', maxLength: 512 },
+    acr: id,
+    amr: { type: 'array', maxItems: 16, items: id },
+    authTime: epochMs,
+    startedAt: epochMs,
+    expiresAt: epochMs,
+  }),
+  fact('session.activity', ['sessionId'], { sessionId: id, at: epochMs, ip: { type: 'string', maxLength: 64 }, userAgent: { type: 'string', maxLength: 512 } }),
+  fact('session.ended', ['sessionId'], { sessionId: id, endedAt: epochMs, reason: { type: 'string', maxLength: 128 } }),
+  fact('grant.issued', ['grantId', 'clientId'], {
+    grantId: id,
+    userId: id,
+    sessionId: id,
+    agentId: id,
+    clientId: id,
+    offlineAccess: { type: 'boolean' },
+    scope: shortText,
+    issuedAt: epochMs,
+    expiresAt: epochMs,
+  }),
+  fact('token.minted', ['kind', 'format'], {
+    kind: { enum: ['access', 'refresh', 'agent', 'id'] },
+    format: { enum: ['jwt', 'reference'] },
+    tokenId: id,
+    claims: tokenClaims,
+    userId: id,
+    sessionId: id,
+    grantId: id,
+    agentId: id,
+    clientId: id,
+    scope: shortText,
+    binding: { enum: ['bearer', 'dpop', 'mtls'] },
+    bindingThumbprint: id,
+    issuedAt: epochMs,
+    expiresAt: epochMs,
+  }),
+  fact('agent.spawned', ['agentId'], {
+    agentId: id,
+    userId: id,
+    sessionId: id,
+    parentAgentId: id,
+    grantId: id,
+    runtimeUrl: { type: 'string', format: 'uri', maxLength: 2048 },
+    taskId: id,
+    spawnedAt: epochMs,
+  }),
+];
+
+export const checkClaimsSchema = {
+  type: 'object',
+  additionalProperties: true,
+  minProperties: 1,
+  properties: { sub: id, sid: id, jti: id, iat: numericDate, exp: numericDate, agent_id: id },
+  anyOf: [{ required: ['sub'] }, { required: ['sid'] }, { required: ['jti'] }, { required: ['agent_id'] }],
+} as const;
+
+export const checkResultSchema = {
+  type: 'object',
+  required: ['active'],
+  properties: {
+    active: { type: 'boolean' },
+    reason: { type: 'string' },
+    cause: { type: 'string' },
+    terminationId: { type: 'string' },
+    revokedAt: { type: 'integer' },
+    by: { type: 'string' },
+  },
+} as const;
+
+const exposureClass = { type: 'object', properties: { count: { type: 'integer' }, latestExpiry: { type: ['integer', 'null'] } } } as const;
+
+export const terminationSchema = {
+  type: 'object',
+  properties: {
+    terminationId: { type: 'string' },
+    replayed: { type: 'boolean' },
+    status: { enum: ['applied', 'requested'] },
+    scope: { type: 'string' },
+    target: { type: 'object', properties: { type: { type: 'string' }, id: { type: 'string' } } },
+    userId: { type: ['string', 'null'] },
+    reason: { type: 'string' },
+    source: { type: 'string' },
+    requestedAt: { type: 'integer' },
+    position: { type: 'integer' },
+    noChange: { type: 'boolean' },
+    ended: {
+      type: 'object',
+      properties: {
+        sessionsRevoked: { type: 'array', items: { type: 'string' } },
+        sessionsInvalidated: { type: 'array', items: { type: 'string' } },
+        grants: { type: 'array', items: { type: 'string' } },
+        agents: { type: 'array', items: { type: 'string' } },
+        devices: { type: 'array', items: { type: 'string' } },
+        tokens: { type: 'integer' },
+      },
+    },
+    residual: { type: 'object', properties: { bearer: exposureClass, deviceBound: exposureClass } },
+    verdict: {
+      type: 'object',
+      properties: { level: { type: 'string' }, bearerDeadline: { type: 'integer' }, deviceBoundDeadline: { type: 'integer' }, meets: { type: 'boolean' } },
+    },
+  },
+} as const;

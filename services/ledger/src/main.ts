@@ -1,0 +1,42 @@
+import pino from 'pino';
+import { buildApp } from './http/app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { startRuntime } from './runtime.ts';
+
+/** `npm start`: the whole ledger in one process on the embedded store. */
+async function main(): Promise<void> {
+  const { config, path, demo } = loadConfig();
+  const logger = pino({
+    level: config.logLevel,
+    // Route patterns only: URLs and addresses carry user ids and IPs, and logs carry no personal data or keys.
+    serializers: {
+      req: (req: { method?: string; id?: string; routeOptions?: { url?: string } }) => ({ id: req.id, method: req.method, route: req.routeOptions?.url }),
+      res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
+    },
+    redact: ['req.headers', 'headers.authorization'],
+  });
+  if (demo) logger.warn({ config: path }, 'using the demo configuration (tenant "demo", published API keys): set KILLSWITCH_CONFIG for real use');
+  const started = Date.now();
+  const runtime = await startRuntime(config);
+  logger.info({ position: runtime.host.position, ms: Date.now() - started, dataDir: config.dataDir }, 'projections caught up');
+  const app = await buildApp({ config, ledger: runtime.ledger, store: runtime.store, host: runtime.host, logger });
+  const address = await app.listen({ host: config.host, port: config.port });
+  logger.info(`Killswitch ledger listening on ${address} (OpenAPI: ${address}/openapi.json)`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`killswitch: ${message}\n`);
+  process.exit(1);
+});
