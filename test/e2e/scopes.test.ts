@@ -101,7 +101,7 @@ describe('Session Invalidation: the interactive session ends, tokens and agents 
 });
 
 describe('Session-Scoped Revocation: one node and everything derived from it', () => {
-  it('lost device: that device\'s sessions, tokens and agents die, other devices live', async () => {
+  it("lost device: that device's sessions, tokens and agents die, other devices live", async () => {
     const outcome = await terminate('session_scoped_revocation', { type: 'device', id: 'laptop' }, 'device reported lost');
     expect(outcome.ended.sessionsRevoked.sort()).toEqual(['S1', 'S1d']);
     expect(outcome.ended.agents.sort()).toEqual(['AG1', 'AG1a', 'AG2']);
@@ -154,7 +154,15 @@ describe('Global Revocation: everything of the user, in one not-before event', (
     const fresh = await ledger.call('POST', '/v1/tenants/acme/facts', {
       facts: [
         { type: 'session.started', sessionId: 'S3', userId: 'alice', startedAt: later },
-        { type: 'token.minted', kind: 'access', format: 'reference', tokenId: 'fresh', sessionId: 'S3', issuedAt: later, expiresAt: later + 60_000 },
+        {
+          type: 'token.minted',
+          kind: 'access',
+          format: 'reference',
+          tokenId: 'fresh',
+          sessionId: 'S3',
+          issuedAt: later,
+          expiresAt: later + 60_000,
+        },
       ],
     });
     expect(fresh.status).toBe(200);

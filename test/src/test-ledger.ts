@@ -42,7 +42,13 @@ export interface TestLedger {
   readonly runtime: Runtime;
   readonly app: FastifyInstance;
   /** JSON request with an API key; returns status and parsed body. */
-  call(method: string, path: string, body?: unknown, key?: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    key?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   restart(): Promise<TestLedger>;
   close(): Promise<void>;
   /** Stops the server and deletes its data directory. */

@@ -1,5 +1,6 @@
 import type { TerminationRequestedTypes, TokenMintedTypes } from '@killswitch/schemas';
 import type { Lineage } from './lineage.ts';
+import type { RevocationLookups } from './revocation-check.ts';
 
 export type SubjectType = TerminationRequestedTypes.SubjectType;
 export interface SubjectRef {
@@ -63,14 +64,12 @@ export interface Descendants {
 }
 
 /** Read access to one tenant's session graph, as deciders need it. */
-export interface GraphView {
+export interface GraphView extends RevocationLookups {
   userOf(subject: SubjectRef): string | null;
-  session(id: string): SessionNode | undefined;
+  node(subject: SubjectRef): SessionNode | GrantNode | AgentNode | TokenNode | undefined;
   sessionsOfUser(userId: string): SessionNode[];
   sessionsOfDevice(deviceId: string): SessionNode[];
   descendants(subject: SubjectRef): Descendants;
-  /** The node's own state combined with its lineage's (user and device not-before, revoked ancestors). */
-  isRevoked(node: IssuedNode | SessionNode): boolean;
   userCutoff(userId: string): number | null;
   deviceCutoff(deviceId: string): number | null;
 }

@@ -7,3 +7,5 @@ export * from './session.ts';
 export * from './issuance.ts';
 export * from './termination.ts';
 export * from './revocation-check.ts';
+export * from './node-lineage.ts';
+export * from './before-termination.ts';

@@ -12,13 +12,7 @@ export interface RevocationLookups {
 }
 
 export type RevocationCause =
-  | 'token_revoked'
-  | 'user_revoked'
-  | 'device_revoked'
-  | 'session_revoked'
-  | 'agent_revoked'
-  | 'grant_revoked'
-  | 'session_invalidated';
+  'token_revoked' | 'user_revoked' | 'device_revoked' | 'session_revoked' | 'agent_revoked' | 'grant_revoked' | 'session_invalidated';
 
 export interface RevocationFinding extends Revocation {
   readonly cause: RevocationCause;

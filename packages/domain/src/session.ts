@@ -8,9 +8,7 @@ export type SessionCommand =
   | { type: 'RecordActivity'; data: EventData<'SessionActivityRecorded'>; coalesceMs: number }
   | { type: 'EndSession'; data: EventData<'SessionEnded'> };
 
-export type SessionState =
-  | { status: 'none' }
-  | { status: 'active' | 'ended'; started: SessionStartedData; lastActivityAt: number };
+export type SessionState = { status: 'none' } | { status: 'active' | 'ended'; started: SessionStartedData; lastActivityAt: number };
 
 export const initialSessionState = (): SessionState => ({ status: 'none' });
 

@@ -2,11 +2,14 @@ import type { DomainEvent, EventData, TerminationAppliedTypes } from '@killswitc
 import { deadlineVerdict } from './deadlines.ts';
 import { DomainError } from './errors.ts';
 import type { Descendants, GraphView, SessionNode, SubjectRef, TokenNode } from './graph.ts';
+import { isNodeRevoked } from './node-lineage.ts';
+import { beforeTermination } from './before-termination.ts';
 
 export type TerminationRequestedData = EventData<'TerminationRequested'>;
 export type Scope = TerminationRequestedData['scope'];
 type Ended = TerminationAppliedTypes.EndedSummary;
 type Residual = TerminationAppliedTypes.ResidualExposure;
+type Mark = EventData<'SubjectRevoked'>;
 
 export interface RequestTermination {
   type: 'RequestTermination';
@@ -26,9 +29,9 @@ export function targetAllowed(scope: Scope, target: SubjectRef['type']): boolean
 }
 
 /**
- * Decides what a termination ends. Only nodes still alive get a SubjectRevoked, so
- * re-applying a termination changes nothing. Descendants are not listed one by one:
- * their fixed lineage names the revoked node, which is what keeps Global Revocation O(1).
+ * Step 1, the kill: decides which nodes to mark. Only nodes still alive get a SubjectRevoked,
+ * so re-applying a termination changes nothing. Descendants are not listed one by one: their
+ * fixed lineage names the marked node, which keeps Global Revocation O(1) to apply.
  */
 export function decideTermination(command: RequestTermination, graph: GraphView): DomainEvent[] {
   const request = command.data;
@@ -37,79 +40,53 @@ export function decideTermination(command: RequestTermination, graph: GraphView)
   }
   const userId = graph.userOf(request.target);
   if (userId === null) throw new DomainError('ERR_UNKNOWN_TARGET', `unknown ${request.target.type.toLowerCase()}`, 404);
-  const plan = planFor(request, userId, graph);
-  const revoked: DomainEvent[] = plan.marks.map((mark) => ({
-    type: 'SubjectRevoked',
-    data: { terminationId: request.terminationId, userId, at: request.requestedAt, ...mark },
-  }));
-  const applied: DomainEvent = {
-    type: 'TerminationApplied',
-    data: {
-      terminationId: request.terminationId,
-      userId,
-      appliedAt: request.requestedAt,
-      ended: plan.ended,
-      residual: plan.residual,
-      verdict: deadlineVerdict(request.ipsieLevel, request.requestedAt, plan.residual),
-      noChange: revoked.length === 0,
-    },
-  };
-  return [{ type: 'TerminationRequested', data: { ...request, userId } }, ...revoked, applied];
+  const base = { terminationId: request.terminationId, userId, at: request.requestedAt };
+  const marks: Mark[] = marksFor(request, userId, graph).map((mark) => ({ ...base, ...mark }));
+  return [
+    { type: 'TerminationRequested', data: { ...request, userId } },
+    ...marks.map((data) => ({ type: 'SubjectRevoked' as const, data })),
+  ];
 }
 
-type Mark = Pick<EventData<'SubjectRevoked'>, 'subject' | 'effect' | 'notBefore' | 'expiresAt'>;
-interface Plan {
-  marks: Mark[];
-  ended: Ended;
-  residual: Residual;
-}
+type MarkBody = Pick<Mark, 'subject' | 'effect' | 'notBefore' | 'expiresAt' | 'previousNotBefore'>;
 
-function planFor(request: TerminationRequestedData, userId: string, graph: GraphView): Plan {
+function marksFor(request: TerminationRequestedData, userId: string, graph: GraphView): MarkBody[] {
+  const now = request.requestedAt;
   switch (request.scope) {
-    case 'GLOBAL_REVOCATION':
-      return globalRevocation(request, userId, graph);
+    case 'GLOBAL_REVOCATION': {
+      const previous = graph.userCutoff(userId);
+      if (previous !== null && previous >= now) return [];
+      return [
+        { subject: { type: 'USER', id: userId }, effect: 'NOT_BEFORE', notBefore: now, previousNotBefore: previous, expiresAt: null },
+      ];
+    }
     case 'SESSION_SCOPED_REVOCATION':
     case 'TOKEN_REVOCATION':
-      return scopedRevocation(request, userId, graph);
+      return scopedRoots(request.target, userId, graph).flatMap((root): MarkBody[] => {
+        if (root.type === 'DEVICE') {
+          const previous = graph.deviceCutoff(root.id);
+          if (previous !== null && previous >= now) return [];
+          return [{ subject: root, effect: 'NOT_BEFORE', notBefore: now, previousNotBefore: previous, expiresAt: null }];
+        }
+        const node = graph.node(root);
+        if (!node || isNodeRevoked(node, graph)) return [];
+        return [
+          {
+            subject: root,
+            effect: 'REVOKED',
+            notBefore: null,
+            previousNotBefore: null,
+            expiresAt: ('expiresAt' in node ? node.expiresAt : null) ?? null,
+          },
+        ];
+      });
     case 'SESSION_INVALIDATION':
-      return sessionInvalidation(request, userId, graph);
+      return invalidationMarks(request, userId, graph);
     default: {
       const unknown: never = request.scope;
       throw new Error(`unknown scope ${String(unknown)}`);
     }
   }
-}
-
-function globalRevocation(request: TerminationRequestedData, userId: string, graph: GraphView): Plan {
-  const now = request.requestedAt;
-  const covered = graph.descendants({ type: 'USER', id: userId });
-  const previous = graph.userCutoff(userId);
-  const marks: Mark[] =
-    previous !== null && previous >= now
-      ? []
-      : [{ subject: { type: 'USER', id: userId }, effect: 'NOT_BEFORE', notBefore: now, expiresAt: null }];
-  return { marks, ended: endedAmong(covered, graph, now), residual: residualOf(covered.tokens, now) };
-}
-
-function scopedRevocation(request: TerminationRequestedData, userId: string, graph: GraphView): Plan {
-  const now = request.requestedAt;
-  const roots = scopedRoots(request.target, userId, graph);
-  const covered = mergeDescendants(roots.map((root) => graph.descendants(root)));
-  const marks: Mark[] = [];
-  for (const root of roots) {
-    if (root.type === 'DEVICE') {
-      const previous = graph.deviceCutoff(root.id);
-      if (previous === null || previous < now) marks.push({ subject: root, effect: 'NOT_BEFORE', notBefore: now, expiresAt: null });
-      continue;
-    }
-    const node = nodeOf(root, covered);
-    if (node && !graph.isRevoked(node)) {
-      marks.push({ subject: root, effect: 'REVOKED', notBefore: null, expiresAt: expiryOf(node) });
-    }
-  }
-  const ended = endedAmong(covered, graph, now);
-  if (request.target.type === 'DEVICE') ended.devices = [request.target.id];
-  return { marks, ended, residual: residualOf(covered.tokens, now) };
 }
 
 function scopedRoots(target: SubjectRef, userId: string, graph: GraphView): SubjectRef[] {
@@ -118,33 +95,38 @@ function scopedRoots(target: SubjectRef, userId: string, graph: GraphView): Subj
   return [target];
 }
 
-function sessionInvalidation(request: TerminationRequestedData, userId: string, graph: GraphView): Plan {
+function invalidationMarks(request: TerminationRequestedData, userId: string, graph: GraphView): MarkBody[] {
   const now = request.requestedAt;
   const sessions = invalidationTargets(request.target, userId, graph).filter(
-    (s) => !s.ended && !s.invalidated && !graph.isRevoked(s) && (s.expiresAt === null || s.expiresAt > now),
+    (s) => !s.ended && !s.invalidated && !isNodeRevoked(s, graph) && (s.expiresAt === null || s.expiresAt > now),
   );
-  const marks: Mark[] = sessions.map((s) => ({
+  const marks: MarkBody[] = sessions.map((s) => ({
     subject: { type: 'SESSION', id: s.id },
     effect: 'INVALIDATED',
     notBefore: null,
+    previousNotBefore: null,
     expiresAt: s.expiresAt,
   }));
-  const ended = emptyEnded();
-  ended.sessionsInvalidated = sessions.map((s) => s.id);
   if (request.revokeOnlineGrants) {
     // Back-channel logout: the session's refresh tokens go, offline_access grants survive.
-    const ids = new Set(sessions.map((s) => s.id));
-    const grants = mergeDescendants(sessions.map((s) => graph.descendants({ type: 'SESSION', id: s.id }))).grants.filter(
-      (g) => g.sessionId !== null && ids.has(g.sessionId) && !g.offlineAccess && !graph.isRevoked(g),
-    );
-    for (const grant of grants) {
-      marks.push({ subject: { type: 'GRANT', id: grant.id }, effect: 'REVOKED', notBefore: null, expiresAt: grant.expiresAt });
-      ended.grants.push(grant.id);
-      const tokens = graph.descendants({ type: 'GRANT', id: grant.id }).tokens;
-      ended.tokens += tokens.filter((t) => t.expiresAt > now && !graph.isRevoked(t)).length;
+    for (const grant of onlineGrantsOf(sessions, graph)) {
+      marks.push({
+        subject: { type: 'GRANT', id: grant.id },
+        effect: 'REVOKED',
+        notBefore: null,
+        previousNotBefore: null,
+        expiresAt: grant.expiresAt,
+      });
     }
   }
-  return { marks, ended, residual: emptyResidual() };
+  return marks;
+}
+
+function onlineGrantsOf(sessions: SessionNode[], graph: GraphView) {
+  const ids = new Set(sessions.map((s) => s.id));
+  return mergeDescendants(sessions.map((s) => graph.descendants({ type: 'SESSION', id: s.id }))).grants.filter(
+    (g) => g.sessionId !== null && ids.has(g.sessionId) && !g.offlineAccess && !isNodeRevoked(g, graph),
+  );
 }
 
 function invalidationTargets(target: SubjectRef, userId: string, graph: GraphView): SessionNode[] {
@@ -153,15 +135,67 @@ function invalidationTargets(target: SubjectRef, userId: string, graph: GraphVie
   return graph.descendants(target).sessions; // the session and the sessions derived from it
 }
 
-function endedAmong(covered: Descendants, graph: GraphView, now: number): Ended {
+/**
+ * Step 2, the receipt: what the marks ended and what stays alive, computed on the graph as
+ * it was just before this termination (its own marks set aside), once the kill is durable.
+ */
+export function summarizeTermination(
+  request: TerminationRequestedData & { userId: string },
+  marks: readonly Mark[],
+  graph: GraphView,
+): EventData<'TerminationApplied'> {
+  const cutoffs = marks.filter((m) => m.effect === 'NOT_BEFORE');
+  const before = beforeTermination(graph, request.terminationId, {
+    user: cutoffs.find((m) => m.subject.type === 'USER')?.previousNotBefore ?? null,
+    devices: new Map(cutoffs.filter((m) => m.subject.type === 'DEVICE').map((m) => [m.subject.id, m.previousNotBefore])),
+  });
+  const now = request.requestedAt;
+  let ended: Ended;
+  let residual: Residual;
+  if (request.scope === 'SESSION_INVALIDATION') {
+    ended = emptyEnded();
+    ended.sessionsInvalidated = marks.filter((m) => m.effect === 'INVALIDATED').map((m) => m.subject.id);
+    for (const mark of marks.filter((m) => m.subject.type === 'GRANT')) {
+      ended.grants.push(mark.subject.id);
+      ended.tokens += graph.descendants(mark.subject).tokens.filter((t) => t.expiresAt > now && !isNodeRevoked(t, before)).length;
+    }
+    residual = emptyResidual();
+  } else {
+    const roots =
+      request.scope === 'GLOBAL_REVOCATION'
+        ? [{ type: 'USER' as const, id: request.userId }]
+        : scopedRoots(request.target, request.userId, graph);
+    const covered = mergeDescendants(roots.map((root) => graph.descendants(root)));
+    ended = endedAmong(covered, before, now);
+    if (request.target.type === 'DEVICE' && marks.length > 0) ended.devices = [request.target.id];
+    residual = residualOf(covered.tokens, now);
+  }
   return {
-    sessionsRevoked: covered.sessions.filter((s) => !s.ended && !graph.isRevoked(s) && alive(s.expiresAt, now)).map((s) => s.id),
-    sessionsInvalidated: [],
-    grants: covered.grants.filter((g) => !graph.isRevoked(g) && alive(g.expiresAt, now)).map((g) => g.id),
-    agents: covered.agents.filter((a) => !graph.isRevoked(a)).map((a) => a.id),
-    devices: [],
-    tokens: covered.tokens.filter((t) => !graph.isRevoked(t) && t.expiresAt > now).length,
+    terminationId: request.terminationId,
+    userId: request.userId,
+    appliedAt: now,
+    ended,
+    residual,
+    verdict: deadlineVerdict(request.ipsieLevel, now, residual),
+    noChange: marks.length === 0,
   };
+}
+
+function endedAmong(covered: Descendants, before: GraphView, now: number): Ended {
+  return {
+    sessionsRevoked: covered.sessions.filter((s) => !s.ended && alive(s.expiresAt, now) && !isNodeRevoked(s, before)).map((s) => s.id),
+    sessionsInvalidated: [],
+    grants: covered.grants.filter((g) => alive(g.expiresAt, now) && !isNodeRevoked(g, before)).map((g) => g.id),
+    agents: covered.agents.filter((a) => !isNodeRevoked(a, before)).map((a) => a.id),
+    devices: [],
+    tokens: countLive(covered.tokens, before, now),
+  };
+}
+
+function countLive(tokens: readonly TokenNode[], before: GraphView, now: number): number {
+  let live = 0;
+  for (const token of tokens) if (token.expiresAt > now && !isNodeRevoked(token, before)) live++;
+  return live;
 }
 
 /** Stateless JWTs validated offline cannot be recalled: they live until `exp` (oauth-token-lifecycle.md §6). */
@@ -180,17 +214,8 @@ const alive = (expiresAt: number | null, now: number) => expiresAt === null || e
 const emptyResidual = (): Residual => ({ bearer: { count: 0, latestExpiry: null }, deviceBound: { count: 0, latestExpiry: null } });
 const emptyEnded = (): Ended => ({ sessionsRevoked: [], sessionsInvalidated: [], grants: [], agents: [], devices: [], tokens: 0 });
 
-function nodeOf(ref: SubjectRef, covered: Descendants) {
-  const list =
-    ref.type === 'SESSION' ? covered.sessions : ref.type === 'GRANT' ? covered.grants : ref.type === 'AGENT' ? covered.agents : covered.tokens;
-  return (list as Array<{ id: string }>).find((node) => node.id === ref.id) as SessionNode | TokenNode | undefined;
-}
-
-function expiryOf(node: { expiresAt?: number | null }): number | null {
-  return node.expiresAt ?? null;
-}
-
 function mergeDescendants(parts: Descendants[]): Descendants {
+  if (parts.length === 1) return parts[0] as Descendants;
   const unique = <T extends { id: string }>(items: T[]) => [...new Map(items.map((item) => [item.id, item])).values()];
   return {
     sessions: unique(parts.flatMap((p) => p.sessions)),

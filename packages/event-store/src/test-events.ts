@@ -15,4 +15,3 @@ export function activity(sessionId: string, at: number): EventToAppend {
   const event: DomainEvent = { type: 'SessionActivityRecorded', data: { sessionId, userId: 'u1', at, ip: null, userAgent: null } };
   return { event, metadata };
 }
-

@@ -40,15 +40,38 @@ export async function buildFixtureGraph(factory: TokenFactory, nowSeconds: numbe
   };
   const reference = (name: string, userId: string, fact: Record<string, unknown>) => {
     const id = `ref-${name}`;
-    facts.push({ type: 'token.minted', kind: 'refresh', format: 'reference', tokenId: id, expiresAt: (nowSeconds + 30 * 24 * HOUR) * 1000, ...fact });
+    facts.push({
+      type: 'token.minted',
+      kind: 'refresh',
+      format: 'reference',
+      tokenId: id,
+      expiresAt: (nowSeconds + 30 * 24 * HOUR) * 1000,
+      ...fact,
+    });
     tokens.push({ name, jwt: null, id, userId });
   };
   const ms = (s: number) => s * 1000;
 
   facts.push(
-    { type: 'session.started', sessionId: 'S1', userId: 'alice', deviceId: 'laptop', ip: '192.0.2.10', userAgent: 'Firefox', startedAt: ms(iat) },
+    {
+      type: 'session.started',
+      sessionId: 'S1',
+      userId: 'alice',
+      deviceId: 'laptop',
+      ip: '192.0.2.10',
+      userAgent: 'Firefox',
+      startedAt: ms(iat),
+    },
     { type: 'session.started', sessionId: 'S1d', userId: 'alice', parentSessionId: 'S1', startedAt: ms(iat) },
-    { type: 'session.started', sessionId: 'S2', userId: 'alice', deviceId: 'phone', ip: '198.51.100.7', userAgent: 'iOS', startedAt: ms(iat) },
+    {
+      type: 'session.started',
+      sessionId: 'S2',
+      userId: 'alice',
+      deviceId: 'phone',
+      ip: '198.51.100.7',
+      userAgent: 'iOS',
+      startedAt: ms(iat),
+    },
     { type: 'session.started', sessionId: 'SB', userId: 'bob', deviceId: 'bob-laptop', startedAt: ms(iat) },
     { type: 'grant.issued', grantId: 'G1', sessionId: 'S1', clientId: 'web', issuedAt: ms(iat) },
     { type: 'grant.issued', grantId: 'G2', sessionId: 'S2', clientId: 'mobile', offlineAccess: true, issuedAt: ms(iat) },

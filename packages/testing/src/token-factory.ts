@@ -15,7 +15,11 @@ export class TokenFactory {
   }
 
   async sign(claims: JWTPayload & { sub: string; exp: number; iat: number }, typ = 'at+jwt'): Promise<string> {
-    return new SignJWT({ jti: randomUUID(), ...claims }).setProtectedHeader({ alg: 'ES256', typ }).setIssuer(this.issuer).setAudience('https://api.example.test').sign(this.privateKey);
+    return new SignJWT({ jti: randomUUID(), ...claims })
+      .setProtectedHeader({ alg: 'ES256', typ })
+      .setIssuer(this.issuer)
+      .setAudience('https://api.example.test')
+      .sign(this.privateKey);
   }
 
   /** What an enforcement point does before asking the ledger: verify, then read the claims. */

@@ -29,7 +29,10 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** SHA-256 over the previous hash and the entry's canonical JSON: removing or altering any entry breaks the chain. */
 export function chainHash(entry: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(entry.previousHash).update(JSON.stringify(canonical(entry))).digest('hex');
+  return createHash('sha256')
+    .update(entry.previousHash)
+    .update(JSON.stringify(canonical(entry)))
+    .digest('hex');
 }
 
 interface TenantTrail {

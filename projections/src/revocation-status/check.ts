@@ -1,5 +1,5 @@
 import { findRevocation, type Lineage, type RevocationCause } from '@killswitch/domain';
-import type { TenantRevocationIndex } from './state.ts';
+import type { IndexedToken, TenantRevocationIndex } from './state.ts';
 
 /** Claims of a JWT as an enforcement point sees them (JWT NumericDates, in seconds). */
 export interface CheckClaims {
@@ -39,11 +39,31 @@ export function checkToken(index: TenantRevocationIndex | undefined, tokenId: st
   const token = index?.tokens.get(tokenId);
   if (!index || !token) {
     const revoked = index?.revokedTokens.get(tokenId);
-    if (revoked) return { active: false, reason: 'revoked', cause: 'token_revoked', terminationId: revoked.terminationId, revokedAt: revoked.at, by: tokenId };
+    if (revoked)
+      return {
+        active: false,
+        reason: 'revoked',
+        cause: 'token_revoked',
+        terminationId: revoked.terminationId,
+        revokedAt: revoked.at,
+        by: tokenId,
+      };
     return inactive('unknown');
   }
   if (token.expiresAt <= now) return inactive('expired');
+  // Fast path: typed-array lookups only. The detailed (string-keyed) walk runs only on a hit.
+  if (!maybeRevoked(index, token, tokenId)) return ACTIVE;
   return revokedResult(index, { userId: token.userId, issuedAt: token.issuedAt, lineage: token.lineage, tokenId });
+}
+
+function maybeRevoked(index: TenantRevocationIndex, t: IndexedToken, tokenId: string): boolean {
+  if (index.userCutoffs.get(t.du) >= t.issuedAt) return true;
+  if (t.dd >= 0 && index.deviceCutoffs.get(t.dd) >= t.issuedAt) return true;
+  if (index.sessionFlags.has(t.ds0) || index.agentFlags.has(t.da0) || index.grantFlags.has(t.dg0)) return true;
+  if (t.dsRest && t.dsRest.some((id) => index.sessionFlags.has(id))) return true;
+  if (t.daRest && t.daRest.some((id) => index.agentFlags.has(id))) return true;
+  if (t.dgRest && t.dgRest.some((id) => index.grantFlags.has(id))) return true;
+  return index.revokedTokens.size > 0 && index.revokedTokens.has(tokenId);
 }
 
 /**
@@ -92,7 +112,14 @@ export function checkSession(index: TenantRevocationIndex | undefined, sessionId
   if (!revoked.active) return revoked;
   const invalidated = index.invalidatedSessions.get(sessionId);
   if (invalidated) {
-    return { active: false, reason: 'invalidated', cause: 'session_invalidated', terminationId: invalidated.terminationId, revokedAt: invalidated.at, by: sessionId };
+    return {
+      active: false,
+      reason: 'invalidated',
+      cause: 'session_invalidated',
+      terminationId: invalidated.terminationId,
+      revokedAt: invalidated.at,
+      by: sessionId,
+    };
   }
   return ACTIVE;
 }

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
 import { canonical, tenantState, type Projection } from '../projection.ts';
-import { TenantRevocationIndex, type RevocationStatusState } from './state.ts';
+import { hotLineage, TenantRevocationIndex, type RevocationStatusState } from './state.ts';
 
 const BUCKET_MS = 60_000;
 /** Keep entries a little past expiry so clock skew between RP and ledger never revives a token. */
@@ -19,7 +19,27 @@ export const revocationStatus: Projection<RevocationStatusState> = {
     sweepExpired(state);
     return state;
   },
-  snapshot: (state) => canonical({ tenants: state.tenants, clock: state.clock }),
+  snapshot: (state) =>
+    canonical({
+      tenants: new Map(
+        [...state.tenants].map(([tenant, index]) => [
+          tenant,
+          {
+            userNotBefores: index.userNotBefores,
+            deviceNotBefores: index.deviceNotBefores,
+            revokedSessions: index.revokedSessions,
+            invalidatedSessions: index.invalidatedSessions,
+            revokedAgents: index.revokedAgents,
+            revokedGrants: index.revokedGrants,
+            revokedTokens: index.revokedTokens,
+            sessions: index.sessions,
+            agents: index.agents,
+            tokens: index.tokens,
+          },
+        ]),
+      ),
+      clock: state.clock,
+    }),
 };
 
 function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, recorded: RecordedEvent): void {
@@ -42,11 +62,14 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
     case 'TokenMinted': {
       const d = event.data;
       if (d.expiresAt + EXPIRY_GRACE_MS <= state.clock) return; // already dead: nothing to index
+      const lineage = index.internLineage(d.lineage);
+      const userId = index.internUser(d.userId);
       index.tokens.set(d.tokenId, {
-        userId: d.userId,
-        issuedAt: d.issuedAt,
         expiresAt: d.expiresAt,
-        lineage: d.lineage,
+        issuedAt: d.issuedAt,
+        ...hotLineage(index.denseLineageOf(userId, lineage)),
+        userId,
+        lineage,
         kind: d.kind,
         format: d.format,
         binding: d.binding,
@@ -73,7 +96,11 @@ function applyRevocation(state: RevocationStatusState, index: TenantRevocationIn
   if (d.effect === 'NOT_BEFORE') {
     const target = type === 'USER' ? index.userNotBefores : index.deviceNotBefores;
     const previous = target.get(id);
-    if (!previous || previous.at < entry.at) target.set(id, { terminationId: entry.terminationId, at: entry.at });
+    if (!previous || previous.at < entry.at) {
+      target.set(id, { terminationId: entry.terminationId, at: entry.at });
+      if (type === 'USER') index.userCutoffs.set(index.dense.users.of(id), entry.at);
+      else index.deviceCutoffs.set(index.dense.devices.of(id), entry.at);
+    }
     return;
   }
   if (d.effect === 'INVALIDATED') {
@@ -91,6 +118,9 @@ function applyRevocation(state: RevocationStatusState, index: TenantRevocationIn
             ? index.revokedTokens
             : null;
   if (target && !target.has(id)) target.set(id, entry);
+  if (type === 'SESSION') index.sessionFlags.add(index.dense.sessions.of(id));
+  else if (type === 'AGENT') index.agentFlags.add(index.dense.agents.of(id));
+  else if (type === 'GRANT') index.grantFlags.add(index.dense.grants.of(id));
   if (type === 'TOKEN' && d.expiresAt !== null) scheduleExpiry(state, tenant, id, d.expiresAt);
 }
 

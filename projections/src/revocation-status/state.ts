@@ -1,5 +1,6 @@
 import type { Lineage, Revocation, RevocationLookups } from '@killswitch/domain';
 import type { TokenMintedTypes } from '@killswitch/schemas';
+import { DenseIds, FlagArray, InstantArray } from './dense.ts';
 
 export interface RevokedEntry extends Revocation {
   /** When the subject would have died anyway; the entry is dropped after that. */
@@ -20,7 +21,45 @@ export interface IndexedIssued {
   readonly lineage: Lineage;
 }
 
-export interface IndexedToken extends IndexedIssued {
+/** Dense ids of a token's lineage, inline: a check reads them without touching the lineage's strings. */
+export interface DenseLineage {
+  readonly user: number;
+  readonly device: number;
+  readonly sessions: readonly number[];
+  readonly agents: readonly number[];
+  readonly grants: readonly number[];
+}
+
+/**
+ * Hot fields first, as small integers stored in the record itself: a check reads one object.
+ * `*0` is the nearest ancestor of each kind (-1 for none); `*Rest` the others (usually null).
+ */
+export interface HotLineage {
+  readonly du: number;
+  readonly dd: number;
+  readonly ds0: number;
+  readonly da0: number;
+  readonly dg0: number;
+  readonly dsRest: readonly number[] | null;
+  readonly daRest: readonly number[] | null;
+  readonly dgRest: readonly number[] | null;
+}
+
+export function hotLineage(dense: DenseLineage): HotLineage {
+  const rest = (ids: readonly number[]) => (ids.length > 1 ? ids.slice(1) : null);
+  return {
+    du: dense.user,
+    dd: dense.device,
+    ds0: dense.sessions[0] ?? -1,
+    da0: dense.agents[0] ?? -1,
+    dg0: dense.grants[0] ?? -1,
+    dsRest: rest(dense.sessions),
+    daRest: rest(dense.agents),
+    dgRest: rest(dense.grants),
+  };
+}
+
+export interface IndexedToken extends IndexedIssued, HotLineage {
   readonly expiresAt: number;
   readonly kind: TokenMintedTypes.TokenKind;
   readonly format: TokenMintedTypes.TokenFormat;
@@ -44,6 +83,59 @@ export class TenantRevocationIndex implements RevocationLookups {
   readonly sessions = new Map<string, IndexedSession>();
   readonly agents = new Map<string, IndexedIssued>();
   readonly tokens = new Map<string, IndexedToken>();
+  /** The hot path: dense ids, revocation flags and not-before instants in typed arrays that stay in cache. */
+  readonly dense = {
+    users: new DenseIds(),
+    devices: new DenseIds(),
+    sessions: new DenseIds(),
+    agents: new DenseIds(),
+    grants: new DenseIds(),
+  };
+  readonly userCutoffs = new InstantArray();
+  readonly deviceCutoffs = new InstantArray();
+  readonly sessionFlags = new FlagArray();
+  readonly agentFlags = new FlagArray();
+  readonly grantFlags = new FlagArray();
+  private readonly denseLineages = new Map<Lineage, DenseLineage>();
+
+  denseLineageOf(userId: string, lineage: Lineage): DenseLineage {
+    let dense = this.denseLineages.get(lineage);
+    if (!dense || dense.user !== this.dense.users.of(userId)) {
+      dense = {
+        user: this.dense.users.of(userId),
+        device: lineage.deviceId === null ? -1 : this.dense.devices.of(lineage.deviceId),
+        sessions: lineage.sessions.map((id) => this.dense.sessions.of(id)),
+        agents: lineage.agents.map((id) => this.dense.agents.of(id)),
+        grants: lineage.grants.map((id) => this.dense.grants.of(id)),
+      };
+      this.denseLineages.set(lineage, dense);
+    }
+    return dense;
+  }
+
+  /**
+   * Tokens minted in one session (or by one agent) share one lineage object and its id strings,
+   * so a check touches memory that is already in cache: most of its cost is cache misses.
+   */
+  private readonly lineages = new Map<string, Lineage>();
+  private readonly users = new Map<string, string>();
+
+  internLineage(lineage: Lineage): Lineage {
+    const key = `${lineage.sessions.join('\u0001')}\u0000${lineage.agents.join('\u0001')}\u0000${lineage.grants.join('\u0001')}\u0000${lineage.deviceId ?? ''}`;
+    let shared = this.lineages.get(key);
+    if (!shared) {
+      shared = Object.freeze({ ...lineage, sessions: [...lineage.sessions], agents: [...lineage.agents], grants: [...lineage.grants] });
+      this.lineages.set(key, shared);
+    }
+    return shared;
+  }
+
+  internUser(userId: string): string {
+    const shared = this.users.get(userId);
+    if (shared !== undefined) return shared;
+    this.users.set(userId, userId);
+    return userId;
+  }
 
   userNotBefore(userId: string) {
     return this.userNotBefores.get(userId);

@@ -1,4 +1,12 @@
-import { residualOf, type IssuedNode, type SessionNode, type SubjectRef, type TokenNode } from '@killswitch/domain';
+import {
+  isNodeRevoked,
+  residualOf,
+  type AgentNode,
+  type GrantNode,
+  type SessionNode,
+  type SubjectRef,
+  type TokenNode,
+} from '@killswitch/domain';
 import type { TenantGraph } from './tenant-graph.ts';
 
 export type NodeState = 'live' | 'revoked' | 'invalidated' | 'ended' | 'expired';
@@ -32,7 +40,11 @@ export function blastRadius(graph: TenantGraph, subject: SubjectRef, now: number
   const userId = graph.userOf(subject);
   if (userId === null) return null;
   const below = graph.descendants(subject);
-  const status = (type: SubjectRef['type'], node: SessionNode | IssuedNode): NodeStatus => ({ type, id: node.id, state: stateOf(graph, node, now) });
+  const status = (type: SubjectRef['type'], node: SessionNode | GrantNode | AgentNode | TokenNode): NodeStatus => ({
+    type,
+    id: node.id,
+    state: stateOf(graph, node, now),
+  });
   const tokens = below.tokens.map((t) => status('TOKEN', t));
   const liveTokens = below.tokens.filter((t, i) => tokens[i]?.state === 'live');
   const revokedTokens = below.tokens.filter((t, i) => tokens[i]?.state === 'revoked');
@@ -57,9 +69,9 @@ export function blastRadius(graph: TenantGraph, subject: SubjectRef, now: number
   };
 }
 
-function stateOf(graph: TenantGraph, node: SessionNode | IssuedNode, now: number): NodeState {
+function stateOf(graph: TenantGraph, node: SessionNode | GrantNode | AgentNode | TokenNode, now: number): NodeState {
   const expiresAt = (node as { expiresAt?: number | null }).expiresAt ?? null;
-  if (graph.isRevoked(node)) return 'revoked';
+  if (isNodeRevoked(node, graph)) return 'revoked';
   if (expiresAt !== null && expiresAt <= now) return 'expired';
   if ('ancestors' in node) {
     if (node.ended) return 'ended';
@@ -76,7 +88,13 @@ function subjectState(graph: TenantGraph, ref: SubjectRef, now: number): NodeSta
       return graph.devices.get(ref.id)?.notBefore ? 'revoked' : 'live';
     default: {
       const node =
-        ref.type === 'SESSION' ? graph.sessions.get(ref.id) : ref.type === 'GRANT' ? graph.grants.get(ref.id) : ref.type === 'AGENT' ? graph.agents.get(ref.id) : graph.tokens.get(ref.id);
+        ref.type === 'SESSION'
+          ? graph.sessions.get(ref.id)
+          : ref.type === 'GRANT'
+            ? graph.grants.get(ref.id)
+            : ref.type === 'AGENT'
+              ? graph.agents.get(ref.id)
+              : graph.tokens.get(ref.id);
       return node ? stateOf(graph, node, now) : 'expired';
     }
   }

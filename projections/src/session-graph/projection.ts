@@ -11,7 +11,10 @@ export const sessionGraph: Projection<SessionGraphState> = {
   name: 'session-graph',
   initialState: () => ({ tenants: new Map() }),
   evolve(state, recorded) {
-    apply(tenantState(state.tenants, recorded.metadata.tenant, () => new TenantGraph()), recorded);
+    apply(
+      tenantState(state.tenants, recorded.metadata.tenant, () => new TenantGraph()),
+      recorded,
+    );
     return state;
   },
   snapshot: (state) =>
@@ -19,7 +22,15 @@ export const sessionGraph: Projection<SessionGraphState> = {
       new Map(
         [...state.tenants].map(([tenant, g]) => [
           tenant,
-          { users: g.users, sessions: g.sessions, grants: g.grants, agents: g.agents, tokens: g.tokens, devices: g.devices, children: g.children },
+          {
+            users: g.users,
+            sessions: g.sessions,
+            grants: g.grants,
+            agents: g.agents,
+            tokens: g.tokens,
+            devices: g.devices,
+            children: g.children,
+          },
         ]),
       ),
     ),
@@ -36,7 +47,17 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
     }
     case 'GrantIssued': {
       const d = event.data;
-      graph.grants.set(d.grantId, { id: d.grantId, userId: d.userId, issuedAt: d.issuedAt, lineage: d.lineage, revoked: null, sessionId: d.sessionId, agentId: d.agentId, offlineAccess: d.offlineAccess, expiresAt: d.expiresAt });
+      graph.grants.set(d.grantId, {
+        id: d.grantId,
+        userId: d.userId,
+        issuedAt: d.issuedAt,
+        lineage: d.lineage,
+        revoked: null,
+        sessionId: d.sessionId,
+        agentId: d.agentId,
+        offlineAccess: d.offlineAccess,
+        expiresAt: d.expiresAt,
+      });
       graph.user(d.userId).grants.add(d.grantId);
       if (d.agentId) graph.childrenOf(`agent:${d.agentId}`).grants.add(d.grantId);
       else if (d.sessionId) graph.childrenOf(`session:${d.sessionId}`).grants.add(d.grantId);
@@ -44,7 +65,15 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
     }
     case 'AgentSpawned': {
       const d = event.data;
-      graph.agents.set(d.agentId, { id: d.agentId, userId: d.userId, issuedAt: d.spawnedAt, lineage: d.lineage, revoked: null, sessionId: d.sessionId, parentAgentId: d.parentAgentId });
+      graph.agents.set(d.agentId, {
+        id: d.agentId,
+        userId: d.userId,
+        issuedAt: d.spawnedAt,
+        lineage: d.lineage,
+        revoked: null,
+        sessionId: d.sessionId,
+        parentAgentId: d.parentAgentId,
+      });
       graph.user(d.userId).agents.add(d.agentId);
       if (d.parentAgentId) graph.childrenOf(`agent:${d.parentAgentId}`).agents.add(d.agentId);
       else if (d.sessionId) graph.childrenOf(`session:${d.sessionId}`).agents.add(d.agentId);
@@ -53,7 +82,17 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
     }
     case 'TokenMinted': {
       const d = event.data;
-      graph.tokens.set(d.tokenId, { id: d.tokenId, userId: d.userId, issuedAt: d.issuedAt, lineage: d.lineage, revoked: null, kind: d.kind, format: d.format, binding: d.binding, expiresAt: d.expiresAt });
+      graph.tokens.set(d.tokenId, {
+        id: d.tokenId,
+        userId: d.userId,
+        issuedAt: d.issuedAt,
+        lineage: d.lineage,
+        revoked: null,
+        kind: d.kind,
+        format: d.format,
+        binding: d.binding,
+        expiresAt: d.expiresAt,
+      });
       graph.user(d.userId).tokens.add(d.tokenId);
       if (d.agentId) graph.childrenOf(`agent:${d.agentId}`).tokens.add(d.tokenId);
       if (d.grantId) graph.childrenOf(`grant:${d.grantId}`).tokens.add(d.tokenId);
@@ -108,6 +147,7 @@ function subjectRevoked(graph: TenantGraph, d: EventData<'SubjectRevoked'>): voi
     else session.revoked ??= revocation;
     return;
   }
-  const node = type === 'AGENT' ? graph.agents.get(id) : type === 'GRANT' ? graph.grants.get(id) : type === 'TOKEN' ? graph.tokens.get(id) : undefined;
+  const node =
+    type === 'AGENT' ? graph.agents.get(id) : type === 'GRANT' ? graph.grants.get(id) : type === 'TOKEN' ? graph.tokens.get(id) : undefined;
   if (node) node.revoked ??= revocation;
 }

@@ -1,10 +1,9 @@
 import {
-  findRevocation,
+  lineageOfNode,
   type AgentNode,
   type Descendants,
   type GrantNode,
   type GraphView,
-  type IssuedNode,
   type Revocation,
   type RevocationLookups,
   type SessionNode,
@@ -109,18 +108,28 @@ export class TenantGraph implements GraphView, RevocationLookups {
     return [...(this.devices.get(deviceId)?.sessions ?? [])].map((id) => this.sessions.get(id) as SessionNode);
   }
 
-  isRevoked(node: IssuedNode | SessionNode): boolean {
-    if ('ancestors' in node) {
-      const lineage = { sessions: [node.id, ...node.ancestors], agents: [], grants: [], deviceId: node.deviceId };
-      return findRevocation(this, { userId: node.userId, issuedAt: node.startedAt, lineage }) !== null;
+  node(subject: SubjectRef): SessionNode | GrantNode | AgentNode | TokenNode | undefined {
+    switch (subject.type) {
+      case 'SESSION':
+        return this.sessions.get(subject.id);
+      case 'GRANT':
+        return this.grants.get(subject.id);
+      case 'AGENT':
+        return this.agents.get(subject.id);
+      case 'TOKEN':
+        return this.tokens.get(subject.id);
+      default:
+        return undefined;
     }
-    const own = 'kind' in node ? node.id : null;
-    const lineage = 'kind' in node ? node.lineage : ownLineage(node, this);
-    return findRevocation(this, { userId: node.userId, issuedAt: node.issuedAt, lineage, tokenId: own }) !== null;
   }
 
   descendants(subject: SubjectRef): Descendants {
-    const out = { sessions: new Map<string, SessionNode>(), grants: new Map<string, GrantNode>(), agents: new Map<string, AgentNode>(), tokens: new Map<string, TokenNode>() };
+    const out = {
+      sessions: new Map<string, SessionNode>(),
+      grants: new Map<string, GrantNode>(),
+      agents: new Map<string, AgentNode>(),
+      tokens: new Map<string, TokenNode>(),
+    };
     const visit = (kind: 'session' | 'grant' | 'agent' | 'token', id: string): void => {
       if (kind === 'token') {
         const token = this.tokens.get(id);
@@ -153,7 +162,12 @@ export class TenantGraph implements GraphView, RevocationLookups {
       default:
         visit(subject.type.toLowerCase() as 'session' | 'grant' | 'agent' | 'token', subject.id);
     }
-    return { sessions: [...out.sessions.values()], grants: [...out.grants.values()], agents: [...out.agents.values()], tokens: [...out.tokens.values()] };
+    return {
+      sessions: [...out.sessions.values()],
+      grants: [...out.grants.values()],
+      agents: [...out.agents.values()],
+      tokens: [...out.tokens.values()],
+    };
   }
 
   /** Nearest-first chain of nodes a subject derives from. */
@@ -179,21 +193,11 @@ export class TenantGraph implements GraphView, RevocationLookups {
         return this.tokens.get(subject.id)?.lineage ?? null;
       case 'AGENT':
       case 'GRANT': {
-        const node = subject.type === 'AGENT' ? this.agents.get(subject.id) : this.grants.get(subject.id);
-        return node ? ownLineage(node, this) : null;
+        const node = this.node(subject);
+        return node ? lineageOfNode(node) : null;
       }
       default:
         return null;
     }
   }
-}
-
-/** An agent's or grant's lineage including itself, so its own revocation counts. */
-function ownLineage(node: IssuedNode, graph: TenantGraph) {
-  const isAgent = graph.agents.get(node.id) === node;
-  return {
-    ...node.lineage,
-    agents: isAgent ? [node.id, ...node.lineage.agents] : node.lineage.agents,
-    grants: isAgent ? node.lineage.grants : [node.id, ...node.lineage.grants],
-  };
 }

@@ -27,7 +27,10 @@ export const sessionInventory: Projection<SessionInventoryState> = {
   name: 'session-inventory',
   initialState: () => ({ tenants: new Map() }),
   evolve(state, recorded) {
-    apply(tenantState(state.tenants, recorded.metadata.tenant, () => new Map()), recorded);
+    apply(
+      tenantState(state.tenants, recorded.metadata.tenant, () => new Map()),
+      recorded,
+    );
     return state;
   },
   snapshot: (state) => canonical(state.tenants),
@@ -82,8 +85,10 @@ function apply(users: Map<string, Map<string, InventoryEntry>>, { event }: Recor
       };
       for (const entry of sessions.values()) {
         const { type, id } = d.subject;
-        if (d.effect === 'NOT_BEFORE' && (type === 'USER' || entry.deviceId === id) && entry.startedAt <= (d.notBefore ?? d.at)) mark(entry, 'revoked');
-        else if (type === 'SESSION' && d.effect === 'REVOKED' && (entry.sessionId === id || entry.ancestors.includes(id))) mark(entry, 'revoked');
+        if (d.effect === 'NOT_BEFORE' && (type === 'USER' || entry.deviceId === id) && entry.startedAt <= (d.notBefore ?? d.at))
+          mark(entry, 'revoked');
+        else if (type === 'SESSION' && d.effect === 'REVOKED' && (entry.sessionId === id || entry.ancestors.includes(id)))
+          mark(entry, 'revoked');
         else if (type === 'SESSION' && d.effect === 'INVALIDATED' && entry.sessionId === id) mark(entry, 'invalidated');
       }
       return;

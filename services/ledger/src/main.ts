@@ -10,12 +10,17 @@ async function main(): Promise<void> {
     level: config.logLevel,
     // Route patterns only: URLs and addresses carry user ids and IPs, and logs carry no personal data or keys.
     serializers: {
-      req: (req: { method?: string; id?: string; routeOptions?: { url?: string } }) => ({ id: req.id, method: req.method, route: req.routeOptions?.url }),
+      req: (req: { method?: string; id?: string; routeOptions?: { url?: string } }) => ({
+        id: req.id,
+        method: req.method,
+        route: req.routeOptions?.url,
+      }),
       res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
     },
     redact: ['req.headers', 'headers.authorization'],
   });
-  if (demo) logger.warn({ config: path }, 'using the demo configuration (tenant "demo", published API keys): set KILLSWITCH_CONFIG for real use');
+  if (demo)
+    logger.warn({ config: path }, 'using the demo configuration (tenant "demo", published API keys): set KILLSWITCH_CONFIG for real use');
   const started = Date.now();
   const runtime = await startRuntime(config);
   logger.info({ position: runtime.host.position, ms: Date.now() - started, dataDir: config.dataDir }, 'projections caught up');

@@ -25,6 +25,7 @@ export async function startRuntime(config: LedgerConfig, options: { now?: () => 
     activityCoalesceMs: config.activityCoalesceMs,
     ipsieLevel: (tenant) => levels.get(tenant) ?? 'SL2',
   });
+  await ledger.completePending();
   return {
     store,
     host,

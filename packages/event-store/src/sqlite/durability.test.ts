@@ -13,7 +13,9 @@ const KILLS = 12;
 /** Runs the writer until a random moment after it started acknowledging, then SIGKILLs it. */
 function runAndKill(path: string, first: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, path, String(first), String(BATCH)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, path, String(first), String(BATCH)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const acked: number[] = [];
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -26,7 +28,9 @@ function runAndKill(path: string, first: number): Promise<number[]> {
       }
     });
     child.on('error', reject);
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(acked) : reject(new Error(`writer exited on its own (${signal})`))));
+    child.on('exit', (_code, signal) =>
+      signal === 'SIGKILL' ? resolve(acked) : reject(new Error(`writer exited on its own (${signal})`)),
+    );
   });
 }
 

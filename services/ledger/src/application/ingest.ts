@@ -1,11 +1,4 @@
-import {
-  decideIssuance,
-  decideSession,
-  DomainError,
-  streamId,
-  type IssuanceCommand,
-  type SessionState,
-} from '@killswitch/domain';
+import { decideIssuance, decideSession, DomainError, streamId, type IssuanceCommand, type SessionState } from '@killswitch/domain';
 import type { AppendRequest, ExpectedRevision } from '@killswitch/event-store';
 import type { DomainEvent, EventData } from '@killswitch/schemas';
 import type { Fact, TokenClaims } from './facts.ts';
@@ -33,7 +26,8 @@ type FactOf<T extends Fact['type']> = Extract<Fact, { type: T }>;
 const sessionStarted: Planner<FactOf<'session.started'>> = (fact, resolver, tenant, now) => {
   const parent = fact.parentSessionId ? resolver.session(fact.parentSessionId) : undefined;
   if (fact.parentSessionId && !parent) throw new DomainError('ERR_UNKNOWN_REFERENCE', `unknown session ${fact.parentSessionId}`);
-  if (parent && parent.userId !== fact.userId) throw new DomainError('ERR_LINEAGE_MISMATCH', 'a derived session belongs to its parent\'s user');
+  if (parent && parent.userId !== fact.userId)
+    throw new DomainError('ERR_LINEAGE_MISMATCH', "a derived session belongs to its parent's user");
   const startedAt = fact.startedAt ?? now;
   const data: EventData<'SessionStarted'> = {
     sessionId: fact.sessionId,
@@ -54,7 +48,13 @@ const sessionStarted: Planner<FactOf<'session.started'>> = (fact, resolver, tena
   };
   const events = decideSession({ type: 'StartSession', data }, sessionState(resolver, fact.sessionId));
   if (events.length > 0) {
-    resolver.sessions.set(fact.sessionId, { userId: data.userId, ancestors: data.ancestors, deviceId: data.deviceId, ended: false, lastActivityAt: startedAt });
+    resolver.sessions.set(fact.sessionId, {
+      userId: data.userId,
+      ancestors: data.ancestors,
+      deviceId: data.deviceId,
+      ended: false,
+      lastActivityAt: startedAt,
+    });
   }
   return { streamId: streamId.session(tenant, fact.sessionId), expected: 'no_stream', events };
 };
@@ -98,7 +98,10 @@ const grantIssued: Planner<FactOf<'grant.issued'>> = (fact, resolver, tenant, no
 };
 
 const agentSpawned: Planner<FactOf<'agent.spawned'>> = (fact, resolver, tenant, now) => {
-  const { lineage, userId } = resolver.lineageOf({ sessionId: fact.sessionId, agentId: fact.parentAgentId, grantId: fact.grantId }, fact.userId);
+  const { lineage, userId } = resolver.lineageOf(
+    { sessionId: fact.sessionId, agentId: fact.parentAgentId, grantId: fact.grantId },
+    fact.userId,
+  );
   const parentSession = fact.sessionId ?? (fact.parentAgentId ? null : (lineage.sessions[0] ?? null));
   const data: EventData<'AgentSpawned'> = {
     agentId: fact.agentId,
@@ -168,7 +171,13 @@ const PLANNERS: { [T in Fact['type']]: Planner<FactOf<T>> } = {
 };
 
 /** Turns a batch of facts into appends, in order. Any invalid fact refuses the whole batch. */
-export function planFacts(facts: readonly Fact[], resolver: LineageResolver, tenant: string, now: number, coalesceMs: number): PlannedFact[] {
+export function planFacts(
+  facts: readonly Fact[],
+  resolver: LineageResolver,
+  tenant: string,
+  now: number,
+  coalesceMs: number,
+): PlannedFact[] {
   return facts.map((fact, index) => {
     try {
       return (PLANNERS[fact.type] as Planner<Fact>)(fact, resolver, tenant, now, coalesceMs);

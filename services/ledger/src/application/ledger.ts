@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { decideTermination, DomainError, streamId, type SubjectRef } from '@killswitch/domain';
+import { decideTermination, DomainError, streamId, summarizeTermination, type SubjectRef } from '@killswitch/domain';
 import { WrongExpectedVersion, type AppendResult } from '@killswitch/event-store';
 import {
   auditTrail,
@@ -46,6 +46,8 @@ export interface TerminationInput {
 export interface TerminationOutcome {
   replayed: boolean;
   record: TerminationRecord;
+  /** Command in → kill durable and applied to the check index; → receipt recorded. Absent on replays. */
+  timings?: { killMs: number; receiptMs: number };
 }
 
 /** The ledger's use cases. HTTP routes, the CLI and protocol endpoints all go through here. */
@@ -61,7 +63,10 @@ export class Ledger {
   async ingest(caller: Caller, facts: readonly Fact[]): Promise<IngestOutcome> {
     return this.mutex.run(caller.tenant, async () => {
       const inventory = this.deps.host.state(sessionInventory).tenants.get(caller.tenant);
-      const resolver = new LineageResolver(this.graph(caller.tenant), (user, session) => inventory?.get(user)?.get(session)?.lastActivityAt);
+      const resolver = new LineageResolver(
+        this.graph(caller.tenant),
+        (user, session) => inventory?.get(user)?.get(session)?.lastActivityAt,
+      );
       const planned = planFacts(facts, resolver, caller.tenant, this.deps.now(), this.deps.activityCoalesceMs);
       const requests = toAppendRequests(planned, metadataFor(caller));
       const outcomes = requests.length > 0 ? await this.deps.store.appendMany(requests) : [];
@@ -72,49 +77,98 @@ export class Ledger {
     });
   }
 
+  /**
+   * Two appends to the termination's own stream: first the kill (the request and its marks:
+   * effective as soon as it is durable), then the receipt of what it ended. A crash between
+   * the two is completed on restart (`completePending`) or on the message's replay.
+   */
   async terminate(caller: Caller, input: TerminationInput): Promise<TerminationOutcome> {
     return this.mutex.run(caller.tenant, async () => {
+      const started = performance.now();
       const terminationId = terminationIdFor(caller, input);
       const existing = this.termination(caller.tenant, terminationId);
-      if (existing) return { replayed: true, record: existing };
-      const graph = this.graph(caller.tenant) ?? new TenantGraph();
-      const now = this.deps.now();
+      if (existing) return { replayed: true, record: await this.completeReceipt(caller.tenant, existing) };
       const events = decideTermination(
-        {
-          type: 'RequestTermination',
-          data: {
-            terminationId,
-            scope: input.scope,
-            target: input.target,
-            userId: null,
-            reason: input.reason,
-            source: input.source ?? 'API',
-            issuer: input.messageIdentity?.issuer ?? null,
-            messageId: input.messageIdentity?.messageId ?? null,
-            messageDigest: input.messageDigest ?? null,
-            idpEventTime: input.idpEventTime ?? null,
-            ipsieLevel: input.ipsieLevel ?? this.deps.ipsieLevel(caller.tenant),
-            revokeOnlineGrants: input.revokeOnlineGrants ?? false,
-            requestedAt: now,
-          },
-        },
-        graph,
+        { type: 'RequestTermination', data: this.requestData(caller, input, terminationId) },
+        this.graph(caller.tenant) ?? new TenantGraph(),
       );
       const metadata = metadataFor(caller, input.idpEventTime ?? null);
+      let replayed = false;
       try {
-        const result = await this.deps.store.append({
+        const kill = await this.deps.store.append({
           streamId: streamId.termination(caller.tenant, terminationId),
           expected: 'no_stream', // the message's identity is applied once, ever
           events: events.map((event) => ({ event, metadata })),
         });
-        await this.deps.host.waitFor(result.position);
+        await this.deps.host.waitFor(kill.position);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
+        replayed = true; // another process applied the same message first
         await this.deps.host.waitFor(await this.deps.store.headPosition());
-        return { replayed: true, record: this.termination(caller.tenant, terminationId) as TerminationRecord };
       }
-      return { replayed: false, record: this.termination(caller.tenant, terminationId) as TerminationRecord };
+      const killMs = performance.now() - started;
+      const record = await this.completeReceipt(caller.tenant, this.termination(caller.tenant, terminationId) as TerminationRecord);
+      return { replayed, record, timings: { killMs, receiptMs: performance.now() - started } };
     });
+  }
+
+  private requestData(caller: Caller, input: TerminationInput, terminationId: string): EventData<'TerminationRequested'> {
+    return {
+      terminationId,
+      scope: input.scope,
+      target: input.target,
+      userId: null,
+      reason: input.reason,
+      source: input.source ?? 'API',
+      issuer: input.messageIdentity?.issuer ?? null,
+      messageId: input.messageIdentity?.messageId ?? null,
+      messageDigest: input.messageDigest ?? null,
+      idpEventTime: input.idpEventTime ?? null,
+      ipsieLevel: input.ipsieLevel ?? this.deps.ipsieLevel(caller.tenant),
+      revokeOnlineGrants: input.revokeOnlineGrants ?? false,
+      requestedAt: this.deps.now(),
+    };
+  }
+
+  /** Appends the receipt of a termination whose kill is recorded but whose receipt is not. */
+  private async completeReceipt(tenant: string, record: TerminationRecord): Promise<TerminationRecord> {
+    if (record.applied) return record;
+    const graph = this.graph(tenant) ?? new TenantGraph();
+    const request = { ...record.request, userId: record.request.userId ?? '' };
+    const applied = summarizeTermination(request, record.revoked, graph);
+    const metadata = {
+      tenant,
+      correlationId: record.correlationId,
+      causationId: record.terminationId,
+      actor: record.actor,
+      source: 'ledger',
+      idpEventTime: null,
+    };
+    try {
+      const result = await this.deps.store.append({
+        streamId: streamId.termination(tenant, record.terminationId),
+        expected: record.revoked.length, // Requested + marks: nothing else may have been written
+        events: [{ event: { type: 'TerminationApplied', data: applied }, metadata }],
+      });
+      await this.deps.host.waitFor(result.position);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersion)) throw error;
+      await this.deps.host.waitFor(await this.deps.store.headPosition());
+    }
+    return this.termination(tenant, record.terminationId) as TerminationRecord;
+  }
+
+  /** At start-up: finishes the receipts of terminations interrupted between kill and receipt. */
+  async completePending(): Promise<number> {
+    let completed = 0;
+    for (const [tenant, records] of this.deps.host.state(terminationStatus).tenants) {
+      for (const record of records.values()) {
+        if (record.applied) continue;
+        await this.mutex.run(tenant, () => this.completeReceipt(tenant, record));
+        completed += 1;
+      }
+    }
+    return completed;
   }
 
   termination(tenant: string, terminationId: string): TerminationRecord | undefined {
@@ -158,7 +212,9 @@ export class Ledger {
   /** Ends one of the user's sessions, or all of them, or all but one, on the user's own request. */
   async signOut(caller: Caller, userId: string, which: { only?: string; except?: string }): Promise<TerminationRecord[]> {
     const active = this.sessionsOf(caller.tenant, userId).filter((s) => s.status === 'active' || s.status === 'invalidated');
-    const targets = active.filter((s) => (which.only ? s.sessionId === which.only : s.sessionId !== which.except) && s.parentSessionId === null);
+    const targets = active.filter(
+      (s) => (which.only ? s.sessionId === which.only : s.sessionId !== which.except) && s.parentSessionId === null,
+    );
     if (which.only && targets.length === 0) {
       const known = this.sessionsOf(caller.tenant, userId).some((s) => s.sessionId === which.only);
       if (!known) throw new DomainError('ERR_UNKNOWN_TARGET', 'unknown session', 404);
@@ -168,7 +224,11 @@ export class Ledger {
       const outcome = await this.terminate(caller, {
         scope: 'SESSION_SCOPED_REVOCATION',
         target: { type: 'SESSION', id: session.sessionId },
-        reason: which.only ? 'user signed out this session' : which.except ? 'user signed out other sessions' : 'user signed out everywhere',
+        reason: which.only
+          ? 'user signed out this session'
+          : which.except
+            ? 'user signed out other sessions'
+            : 'user signed out everywhere',
         source: 'USER',
       });
       records.push(outcome.record);
@@ -181,7 +241,9 @@ export class Ledger {
 function terminationIdFor(caller: Caller, input: TerminationInput): string {
   if (!input.messageIdentity) return randomUUID();
   const digest = createHash('sha256')
-    .update(`${caller.tenant}\u0000${input.source ?? 'API'}\u0000${input.messageIdentity.issuer ?? ''}\u0000${input.messageIdentity.messageId}`)
+    .update(
+      `${caller.tenant}\u0000${input.source ?? 'API'}\u0000${input.messageIdentity.issuer ?? ''}\u0000${input.messageIdentity.messageId}`,
+    )
     .digest('base64url');
   return `t_${digest.slice(0, 32)}`;
 }

@@ -50,7 +50,10 @@ export class LineageResolver {
   }
 
   /** Lineage of a node born in a session, an agent and/or under a grant; checks they share one user. */
-  lineageOf(refs: { sessionId?: string | undefined; agentId?: string | undefined; grantId?: string | undefined }, userId: string | undefined): { lineage: Lineage; userId: string } {
+  lineageOf(
+    refs: { sessionId?: string | undefined; agentId?: string | undefined; grantId?: string | undefined },
+    userId: string | undefined,
+  ): { lineage: Lineage; userId: string } {
     const owners: string[] = userId ? [userId] : [];
     let lineage = emptyLineage();
     if (refs.agentId) {

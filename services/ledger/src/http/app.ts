@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { EventStore } from '@killswitch/event-store';
 import type { ProjectionHost } from '@killswitch/projections';
 import type { Caller } from '../application/context.ts';
 import type { Ledger } from '../application/ledger.ts';
 import type { LedgerConfig } from '../config.ts';
 import { ApiKeyAuthenticator } from './auth.ts';
-import { errorHandler, notFoundHandler } from './errors.ts';
+import { errorHandler, HttpError, notFoundHandler } from './errors.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { checkRoutes } from './routes/check.ts';
 import { factRoutes } from './routes/facts.ts';
@@ -37,6 +37,18 @@ declare module 'fastify' {
   }
 }
 
+/** Each route takes the media types it declares (JSON unless `consumes` says otherwise), nothing else. */
+function assertMediaType(request: FastifyRequest): void {
+  const hasBody =
+    request.headers['content-type'] !== undefined ||
+    Number(request.headers['content-length'] ?? 0) > 0 ||
+    request.headers['transfer-encoding'] !== undefined;
+  if (!hasBody || request.method === 'GET') return;
+  const accepted = (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes ?? ['application/json'];
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!accepted.includes(type)) throw new HttpError(415, 'ERR_UNSUPPORTED_MEDIA_TYPE', `expected ${accepted.join(' or ')}`);
+}
+
 /** Builds the ledger's HTTP API. `server.ts`/`main.ts` only start it. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -57,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request) => {
     const role = request.routeOptions.config.role;
     if (role) request.principal = authenticator.authorize(request, role);
+    assertMediaType(request);
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

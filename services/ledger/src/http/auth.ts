@@ -37,7 +37,9 @@ export class ApiKeyAuthenticator {
   authorize(request: FastifyRequest, role: Role): Principal {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]{8,512})$/.exec(header) : null;
-    const unauthenticated = new HttpError(401, 'ERR_UNAUTHENTICATED', 'a valid API key is required', { 'www-authenticate': 'Bearer realm="killswitch"' });
+    const unauthenticated = new HttpError(401, 'ERR_UNAUTHENTICATED', 'a valid API key is required', {
+      'www-authenticate': 'Bearer realm="killswitch"',
+    });
     if (!match) throw unauthenticated;
     const digest = sha256(match[1] as string);
     // Compare against every key in constant time per key, so timing does not reveal which exists.

@@ -38,7 +38,12 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   }
   if (error instanceof DomainError) return send(error.status, error.code, error.message);
   const fastifyError = error as FastifyError;
-  if (fastifyError.validation) return send(400, 'ERR_VALIDATION', `${fastifyError.validationContext ?? 'request'}${fastifyError.message.replace(/^(body|params|querystring|headers)/, '')}`);
+  if (fastifyError.validation)
+    return send(
+      400,
+      'ERR_VALIDATION',
+      `${fastifyError.validationContext ?? 'request'}${fastifyError.message.replace(/^(body|params|querystring|headers)/, '')}`,
+    );
   if (error instanceof SyntaxError) return send(400, 'ERR_MALFORMED_BODY', 'body is not valid JSON');
   const status = fastifyError.statusCode ?? 500;
   if (status < 500) return send(status, FASTIFY_CODES[fastifyError.code] ?? 'ERR_BAD_REQUEST', fastifyError.message);

@@ -6,7 +6,12 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'killswitch_' });
   return {
     registry,
-    httpRequests: new Counter({ name: 'killswitch_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] }),
+    httpRequests: new Counter({
+      name: 'killswitch_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
     httpDuration: new Histogram({
       name: 'killswitch_http_request_duration_seconds',
       help: 'HTTP request duration',
@@ -14,11 +19,40 @@ export function createMetrics() {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
-    factsIngested: new Counter({ name: 'killswitch_facts_ingested_total', help: 'Facts appended through the ingest API', registers: [registry] }),
-    terminations: new Counter({ name: 'killswitch_terminations_total', help: 'Terminations applied', labelNames: ['scope', 'source'], registers: [registry] }),
-    checks: new Counter({ name: 'killswitch_checks_total', help: 'Revocation checks by result', labelNames: ['active'], registers: [registry] }),
-    projectionPosition: new Gauge({ name: 'killswitch_projection_position', help: 'Last global position applied by the projections', registers: [registry] }),
-    storeHead: new Gauge({ name: 'killswitch_event_store_head_position', help: 'Last global position in the event store', registers: [registry] }),
+    factsIngested: new Counter({
+      name: 'killswitch_facts_ingested_total',
+      help: 'Facts appended through the ingest API',
+      registers: [registry],
+    }),
+    terminations: new Counter({
+      name: 'killswitch_terminations_total',
+      help: 'Terminations applied',
+      labelNames: ['scope', 'source'],
+      registers: [registry],
+    }),
+    terminationKill: new Histogram({
+      name: 'killswitch_termination_kill_seconds',
+      help: 'Command received to revocation durable and applied to the check index',
+      labelNames: ['scope'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    checks: new Counter({
+      name: 'killswitch_checks_total',
+      help: 'Revocation checks by result',
+      labelNames: ['active'],
+      registers: [registry],
+    }),
+    projectionPosition: new Gauge({
+      name: 'killswitch_projection_position',
+      help: 'Last global position applied by the projections',
+      registers: [registry],
+    }),
+    storeHead: new Gauge({
+      name: 'killswitch_event_store_head_position',
+      help: 'Last global position in the event store',
+      registers: [registry],
+    }),
   };
 }
 

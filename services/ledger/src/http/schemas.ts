@@ -60,7 +60,12 @@ export const factSchemas = [
     startedAt: epochMs,
     expiresAt: epochMs,
   }),
-  fact('session.activity', ['sessionId'], { sessionId: id, at: epochMs, ip: { type: 'string', maxLength: 64 }, userAgent: { type: 'string', maxLength: 512 } }),
+  fact('session.activity', ['sessionId'], {
+    sessionId: id,
+    at: epochMs,
+    ip: { type: 'string', maxLength: 64 },
+    userAgent: { type: 'string', maxLength: 512 },
+  }),
   fact('session.ended', ['sessionId'], { sessionId: id, endedAt: epochMs, reason: { type: 'string', maxLength: 128 } }),
   fact('grant.issued', ['grantId', 'clientId'], {
     grantId: id,
@@ -152,7 +157,12 @@ export const terminationSchema = {
     residual: { type: 'object', properties: { bearer: exposureClass, deviceBound: exposureClass } },
     verdict: {
       type: 'object',
-      properties: { level: { type: 'string' }, bearerDeadline: { type: 'integer' }, deviceBoundDeadline: { type: 'integer' }, meets: { type: 'boolean' } },
+      properties: {
+        level: { type: 'string' },
+        bearerDeadline: { type: 'integer' },
+        deviceBoundDeadline: { type: 'integer' },
+        meets: { type: 'boolean' },
+      },
     },
   },
 } as const;

@@ -32,7 +32,11 @@ export function checkRoutes(app: FastifyInstance, { ledger, metrics }: RouteDeps
       const { tenant } = request.params;
       const body = request.body;
       const result: CheckResult =
-        'tokenId' in body ? ledger.checkToken(tenant, body.tokenId) : 'sessionId' in body ? ledger.checkSession(tenant, body.sessionId) : ledger.checkClaims(tenant, body.claims);
+        'tokenId' in body
+          ? ledger.checkToken(tenant, body.tokenId)
+          : 'sessionId' in body
+            ? ledger.checkSession(tenant, body.sessionId)
+            : ledger.checkClaims(tenant, body.claims);
       metrics.checks.inc({ active: String(result.active) });
       return result;
     },
@@ -45,7 +49,8 @@ export function checkRoutes(app: FastifyInstance, { ledger, metrics }: RouteDeps
       config: { role: 'read' },
       schema: {
         summary: 'RFC 7662 token introspection',
-        description: 'application/x-www-form-urlencoded `token` (a reference token id or a JWT whose jti the ledger recorded). Inactive, revoked, expired or unknown tokens get {"active": false} only.',
+        description:
+          'application/x-www-form-urlencoded `token` (a reference token id or a JWT whose jti the ledger recorded). Inactive, revoked, expired or unknown tokens get {"active": false} only.',
         tags: ['check'],
         params: tenantParams,
         consumes: ['application/x-www-form-urlencoded'],

@@ -11,17 +11,28 @@ export function factRoutes(app: FastifyInstance, { ledger, config, metrics }: Ro
       config: { role: 'ingest' },
       schema: {
         summary: 'Record facts from the RP auth layer, in order, in one batch',
-        description: 'Sessions started/ended/activity, grants, tokens minted (raw JWT claims accepted), agents spawned. Any invalid fact refuses the whole batch; nothing is appended.',
+        description:
+          'Sessions started/ended/activity, grants, tokens minted (raw JWT claims accepted), agents spawned. Any invalid fact refuses the whole batch; nothing is appended.',
         tags: ['ingest'],
         params: tenantParams,
         body: {
           type: 'object',
           additionalProperties: false,
           required: ['facts'],
-          properties: { facts: { type: 'array', minItems: 1, maxItems: config.maxFactsPerBatch, items: { type: 'object', required: ['type'], oneOf: factSchemas, discriminator: { propertyName: 'type' } } } },
+          properties: {
+            facts: {
+              type: 'array',
+              minItems: 1,
+              maxItems: config.maxFactsPerBatch,
+              items: { type: 'object', required: ['type'], oneOf: factSchemas, discriminator: { propertyName: 'type' } },
+            },
+          },
         },
         response: {
-          200: { type: 'object', properties: { accepted: { type: 'integer' }, unchanged: { type: 'integer' }, position: { type: 'integer' } } },
+          200: {
+            type: 'object',
+            properties: { accepted: { type: 'integer' }, unchanged: { type: 'integer' }, position: { type: 'integer' } },
+          },
           '4xx': errorBodySchema,
         },
       },

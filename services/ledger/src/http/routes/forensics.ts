@@ -13,7 +13,11 @@ export function forensicRoutes(app: FastifyInstance, { ledger }: RouteDeps): voi
       schema: {
         summary: 'Blast radius of a node: descendants and ancestors, live or revoked, with residual exposure',
         tags: ['forensics'],
-        params: { ...tenantParams, required: ['tenant', 'type', 'id'], properties: { ...tenantParams.properties, type: { enum: [...SUBJECT_TYPES] }, id } },
+        params: {
+          ...tenantParams,
+          required: ['tenant', 'type', 'id'],
+          properties: { ...tenantParams.properties, type: { enum: [...SUBJECT_TYPES] }, id },
+        },
         response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorBodySchema },
       },
     },

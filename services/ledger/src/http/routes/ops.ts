@@ -4,11 +4,15 @@ import type { RouteDeps } from '../app.ts';
 export function opsRoutes(app: FastifyInstance, { host, store, metrics }: RouteDeps): void {
   app.get('/healthz', { schema: { summary: 'Liveness', tags: ['ops'] } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { schema: { summary: 'Readiness: projections have caught up and follow live', tags: ['ops'] } }, async (_request, reply) => {
-    const head = await store.headPosition();
-    const ready = host.isLive;
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'starting', position: host.position, head });
-  });
+  app.get(
+    '/readyz',
+    { schema: { summary: 'Readiness: projections have caught up and follow live', tags: ['ops'] } },
+    async (_request, reply) => {
+      const head = await store.headPosition();
+      const ready = host.isLive;
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'starting', position: host.position, head });
+    },
+  );
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     metrics.projectionPosition.set(host.position);

@@ -39,7 +39,13 @@ export function sessionRoutes(app: FastifyInstance, { ledger }: RouteDeps): void
     async (request) => ({ sessions: ledger.sessionsOf(request.params.tenant, request.params.userId) }),
   );
 
-  const signOut = (summary: string, url: string, which: (params: Record<string, string>, body: { currentSessionId?: string } | undefined) => { only?: string; except?: string }, extraParams = {}, body?: object) =>
+  const signOut = (
+    summary: string,
+    url: string,
+    which: (params: Record<string, string>, body: { currentSessionId?: string } | undefined) => { only?: string; except?: string },
+    extraParams = {},
+    body?: object,
+  ) =>
     app.post<{ Params: Record<string, string>; Body: { currentSessionId?: string } }>(
       url,
       {
@@ -59,12 +65,23 @@ export function sessionRoutes(app: FastifyInstance, { ledger }: RouteDeps): void
       },
     );
 
-  signOut('Sign out one session', '/v1/tenants/:tenant/users/:userId/sessions/:sessionId/sign-out', (p) => ({ only: p.sessionId as string }), { sessionId: id });
-  signOut('Sign out every other session', '/v1/tenants/:tenant/users/:userId/sign-out-others', (_p, b) => ({ except: b?.currentSessionId as string }), {}, {
-    type: 'object',
-    additionalProperties: false,
-    required: ['currentSessionId'],
-    properties: { currentSessionId: id },
-  });
+  signOut(
+    'Sign out one session',
+    '/v1/tenants/:tenant/users/:userId/sessions/:sessionId/sign-out',
+    (p) => ({ only: p.sessionId as string }),
+    { sessionId: id },
+  );
+  signOut(
+    'Sign out every other session',
+    '/v1/tenants/:tenant/users/:userId/sign-out-others',
+    (_p, b) => ({ except: b?.currentSessionId as string }),
+    {},
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['currentSessionId'],
+      properties: { currentSessionId: id },
+    },
+  );
   signOut('Sign out every session', '/v1/tenants/:tenant/users/:userId/sign-out-all', () => ({}));
 }

@@ -51,7 +51,12 @@ export function terminationRoutes(app: FastifyInstance, { ledger, metrics }: Rou
           type: 'object',
           additionalProperties: false,
           required: ['scope', 'target', 'reason'],
-          properties: { scope: { enum: [...SCOPES] }, target: subjectRef, reason: { type: 'string', minLength: 1, maxLength: 512 }, ipsieLevel: { enum: ['SL2', 'SL3'] } },
+          properties: {
+            scope: { enum: [...SCOPES] },
+            target: subjectRef,
+            reason: { type: 'string', minLength: 1, maxLength: 512 },
+            ipsieLevel: { enum: ['SL2', 'SL3'] },
+          },
         },
         response: { 200: terminationSchema, 201: terminationSchema, '4xx': errorBodySchema },
       },
@@ -59,7 +64,7 @@ export function terminationRoutes(app: FastifyInstance, { ledger, metrics }: Rou
     async (request, reply) => {
       const caller = request.caller();
       const key = request.headers['idempotency-key'];
-      const { replayed, record } = await ledger.terminate(caller, {
+      const { replayed, record, timings } = await ledger.terminate(caller, {
         scope: request.body.scope.toUpperCase() as Scope,
         target: { type: request.body.target.type.toUpperCase() as SubjectType, id: request.body.target.id },
         reason: request.body.reason,
@@ -67,6 +72,7 @@ export function terminationRoutes(app: FastifyInstance, { ledger, metrics }: Rou
         messageIdentity: key ? { issuer: caller.actor, messageId: key } : undefined,
       });
       if (!replayed) metrics.terminations.inc({ scope: record.request.scope, source: record.request.source });
+      if (timings) metrics.terminationKill.observe({ scope: record.request.scope }, timings.killMs / 1000);
       return reply.status(replayed ? 200 : 201).send(terminationView(record, replayed));
     },
   );

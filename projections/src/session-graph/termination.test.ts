@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { decideTermination, summarizeTermination, type RequestTermination } from '@killswitch/domain';
+import type { RecordedEvent } from '@killswitch/event-store';
+import type { DomainEvent, EventData } from '@killswitch/schemas';
+import { sessionGraph } from './projection.ts';
+
+/** given(facts) → a session graph; when(termination) → then(events), as the decider sees it. */
+function given(events: DomainEvent[]) {
+  const state = sessionGraph.initialState();
+  events.forEach((event, i) =>
+    sessionGraph.evolve(state, { event, metadata: { tenant: 't' }, position: i + 1, recordedAt: 0 } as unknown as RecordedEvent),
+  );
+  const graph = state.tenants.get('t');
+  if (!graph) throw new Error('empty graph');
+  return {
+    when: (request: Partial<EventData<'TerminationRequested'>> & Pick<EventData<'TerminationRequested'>, 'scope' | 'target'>) => {
+      const command: RequestTermination = {
+        type: 'RequestTermination',
+        data: {
+          terminationId: 'T1',
+          userId: null,
+          reason: 'r',
+          source: 'API',
+          issuer: null,
+          messageId: null,
+          messageDigest: null,
+          idpEventTime: null,
+          ipsieLevel: 'SL2',
+          revokeOnlineGrants: false,
+          requestedAt: 100,
+          ...request,
+        },
+      };
+      const revoked = () => decideTermination(command, graph).flatMap((e) => (e.type === 'SubjectRevoked' ? [e.data] : []));
+      return {
+        events: () => decideTermination(command, graph),
+        revoked,
+        // The receipt is computed once the kill is applied to the graph.
+        summary: () => {
+          const marks = revoked();
+          marks.forEach((data, i) =>
+            sessionGraph.evolve(state, {
+              event: { type: 'SubjectRevoked', data },
+              metadata: { tenant: 't' },
+              position: 1000 + i,
+              recordedAt: 0,
+            } as unknown as RecordedEvent),
+          );
+          return summarizeTermination({ ...command.data, userId: 'alice' }, marks, graph);
+        },
+      };
+    },
+  };
+}
+
+const lineage = (sessions: string[] = [], agents: string[] = [], grants: string[] = []) => ({ sessions, agents, grants, deviceId: null });
+const session = (id: string, parent: string | null = null, deviceId: string | null = null): DomainEvent => ({
+  type: 'SessionStarted',
+  data: {
+    sessionId: id,
+    userId: 'alice',
+    parentSessionId: parent,
+    deviceId,
+    idpIssuer: null,
+    idpSid: null,
+    clientId: null,
+    ip: null,
+    userAgent: null,
+    acr: null,
+    amr: [],
+    authTime: 1,
+    startedAt: 1,
+    expiresAt: null,
+    ancestors: parent ? [parent] : [],
+  },
+});
+const grant = (id: string, sessionId: string, offlineAccess: boolean): DomainEvent => ({
+  type: 'GrantIssued',
+  data: {
+    grantId: id,
+    userId: 'alice',
+    sessionId,
+    agentId: null,
+    clientId: 'c',
+    offlineAccess,
+    scope: null,
+    issuedAt: 1,
+    expiresAt: null,
+    lineage: lineage([sessionId]),
+  },
+});
+const token = (id: string, l: ReturnType<typeof lineage>, format: 'JWT' | 'REFERENCE' = 'JWT'): DomainEvent => ({
+  type: 'TokenMinted',
+  data: {
+    tokenId: id,
+    userId: 'alice',
+    kind: 'ACCESS',
+    format,
+    binding: 'BEARER',
+    bindingThumbprint: null,
+    sessionId: l.sessions[0] ?? null,
+    grantId: l.grants[0] ?? null,
+    agentId: l.agents[0] ?? null,
+    clientId: null,
+    scope: null,
+    issuedAt: 1,
+    expiresAt: 1000,
+    lineage: l,
+  },
+});
+const revoked = (type: string, id: string, effect = 'REVOKED', extra = {}) =>
+  expect.objectContaining({ subject: { type, id }, effect, ...extra });
+
+describe('termination decider', () => {
+  const graph = [
+    session('s1'),
+    session('s2'),
+    grant('online', 's1', false),
+    grant('offline', 's1', true),
+    token('t1', lineage(['s1'])),
+    token('t2', lineage(['s1'], [], ['online']), 'REFERENCE'),
+  ];
+
+  it('global revocation is one not-before event, whatever the number of tokens', () => {
+    const revocations = given(graph)
+      .when({ scope: 'GLOBAL_REVOCATION', target: { type: 'USER', id: 'alice' } })
+      .revoked();
+    expect(revocations).toEqual([revoked('USER', 'alice', 'NOT_BEFORE', { notBefore: 100 })]);
+  });
+
+  it('session-scoped revocation marks the root only; the receipt counts what it covered', () => {
+    const when = given(graph).when({ scope: 'SESSION_SCOPED_REVOCATION', target: { type: 'SESSION', id: 's1' } });
+    expect(when.events().map((e) => e.type)).toEqual(['TerminationRequested', 'SubjectRevoked']);
+    const applied = when.summary();
+    expect(applied.ended).toMatchObject({ sessionsRevoked: ['s1'], grants: ['online', 'offline'], tokens: 2 });
+    expect(applied.residual.bearer).toEqual({ count: 1, latestExpiry: 1000 });
+    expect(applied.noChange).toBe(false);
+  });
+
+  it('a second global revocation counts only what the first one left alive', () => {
+    const first: DomainEvent = {
+      type: 'SubjectRevoked',
+      data: {
+        terminationId: 'T0',
+        userId: 'alice',
+        subject: { type: 'USER', id: 'alice' },
+        effect: 'NOT_BEFORE',
+        notBefore: 50,
+        previousNotBefore: null,
+        expiresAt: null,
+        at: 50,
+      },
+    };
+    const later = token('t3', lineage(['s2']));
+    (later.data as EventData<'TokenMinted'>).issuedAt = 60;
+    const applied = given([...graph, first, later])
+      .when({ scope: 'GLOBAL_REVOCATION', target: { type: 'USER', id: 'alice' } })
+      .summary();
+    expect(applied.ended.tokens).toBe(1);
+  });
+
+  it('re-applying to an already revoked node changes nothing', () => {
+    const done: DomainEvent = {
+      type: 'SubjectRevoked',
+      data: {
+        terminationId: 'T0',
+        userId: 'alice',
+        subject: { type: 'SESSION', id: 's1' },
+        effect: 'REVOKED',
+        notBefore: null,
+        previousNotBefore: null,
+        expiresAt: null,
+        at: 50,
+      },
+    };
+    const when = given([...graph, done]).when({ scope: 'SESSION_SCOPED_REVOCATION', target: { type: 'SESSION', id: 's1' } });
+    expect(when.revoked()).toEqual([]);
+    expect(when.summary()).toMatchObject({ noChange: true, ended: { tokens: 0, sessionsRevoked: [] } });
+  });
+
+  it('back-channel style invalidation also revokes online grants but keeps offline_access', () => {
+    const revocations = given(graph)
+      .when({ scope: 'SESSION_INVALIDATION', target: { type: 'SESSION', id: 's1' }, revokeOnlineGrants: true })
+      .revoked();
+    expect(revocations).toEqual([revoked('SESSION', 's1', 'INVALIDATED'), revoked('GRANT', 'online')]);
+  });
+
+  it('user-level session-scoped revocation ends every session', () => {
+    const revocations = given(graph)
+      .when({ scope: 'SESSION_SCOPED_REVOCATION', target: { type: 'USER', id: 'alice' } })
+      .revoked();
+    expect(revocations).toEqual([revoked('SESSION', 's1'), revoked('SESSION', 's2')]);
+  });
+
+  it('refuses a scope that cannot take the target, and unknown targets', () => {
+    expect(() =>
+      given(graph)
+        .when({ scope: 'GLOBAL_REVOCATION', target: { type: 'SESSION', id: 's1' } })
+        .events(),
+    ).toThrow(expect.objectContaining({ code: 'ERR_SCOPE_TARGET' }));
+    expect(() =>
+      given(graph)
+        .when({ scope: 'SESSION_SCOPED_REVOCATION', target: { type: 'AGENT', id: 'nope' } })
+        .events(),
+    ).toThrow(expect.objectContaining({ code: 'ERR_UNKNOWN_TARGET' }));
+  });
+});
