@@ -1,0 +1,162 @@
+/**
+ * `npm run cli -- <command>`: the long jobs, against the data directory of a ledger (it may be
+ * running: the embedded store is read under WAL without blocking it).
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { SqliteEventStore, type RecordedEvent } from '@killswitch/event-store';
+import {
+  ALL_PROJECTIONS,
+  auditTrail,
+  blastRadius,
+  sessionGraph,
+  verifyChain,
+  type AuditEntry,
+  type Projection,
+} from '@killswitch/projections';
+import type { SubjectType } from '@killswitch/domain';
+import { loadConfig } from './config.ts';
+
+const USAGE = `usage: npm run cli -- <command> [options]
+
+commands:
+  replay        [--until <position>]            rebuild every projection from position 0 and print their sizes
+  blast-radius  --tenant T --type <user|session|device|agent|grant|token> --id ID [--until <position>]
+  export        --tenant T [--format jsonl|csv] [--out FILE] [--until <position>]
+                                              the hash-chained audit trail (JSON Lines verifies with verify)
+  verify        --file FILE                     verify a JSON Lines audit export's hash chain
+options:
+  --data-dir DIR   the ledger's data directory (default: KILLSWITCH_DATA_DIR or the configuration's)`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    tenant: { type: 'string' },
+    type: { type: 'string' },
+    id: { type: 'string' },
+    until: { type: 'string' },
+    format: { type: 'string', default: 'jsonl' },
+    out: { type: 'string' },
+    file: { type: 'string' },
+    'data-dir': { type: 'string' },
+  },
+});
+
+function openStore(): SqliteEventStore {
+  const dataDir = values['data-dir'] ?? loadConfig().config.dataDir;
+  return new SqliteEventStore({ path: join(resolve(dataDir), 'events.sqlite') });
+}
+
+/** Replays up to `until`, feeding `projections`, with progress on a terminal. */
+async function replayAll(store: SqliteEventStore, projections: readonly Projection<unknown>[], until: number) {
+  const states = projections.map((p) => p.initialState());
+  const head = Math.min(until, await store.headPosition());
+  let after = 0;
+  const started = Date.now();
+  while (after < head) {
+    const events = await store.readAll({ after, maxCount: 10_000 });
+    if (events.length === 0) break;
+    for (const event of events) {
+      if (event.position > head) break;
+      projections.forEach((p, i) => (states[i] = p.evolve(states[i], event)));
+    }
+    after = Math.min(head, (events[events.length - 1] as RecordedEvent).position);
+    if (process.stderr.isTTY)
+      process.stderr.write(`\rreplayed ${after}/${head} events (${Math.round((after / Math.max(head, 1)) * 100)}%)`);
+  }
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  return { states, head, ms: Date.now() - started };
+}
+
+const until = values.until ? Number(values.until) : Number.MAX_SAFE_INTEGER;
+const need = (name: 'tenant' | 'type' | 'id' | 'file'): string => {
+  const value = values[name];
+  if (!value) throw new Error(`--${name} is required\n\n${USAGE}`);
+  return value;
+};
+
+async function run(command: string | undefined): Promise<void> {
+  switch (command) {
+    case 'replay': {
+      const store = openStore();
+      const { states, head, ms } = await replayAll(store, ALL_PROJECTIONS as readonly Projection<unknown>[], until);
+      console.log(
+        JSON.stringify(
+          {
+            position: head,
+            ms,
+            projections: ALL_PROJECTIONS.map((p, i) => ({
+              name: p.name,
+              tenants: (states[i] as { tenants: Map<string, unknown> }).tenants.size,
+            })),
+          },
+          null,
+          2,
+        ),
+      );
+      return store.close();
+    }
+    case 'blast-radius': {
+      const store = openStore();
+      const { states, head } = await replayAll(store, [sessionGraph as Projection<unknown>], until);
+      const graph = (states[0] as { tenants: Map<string, never> }).tenants.get(need('tenant'));
+      const radius = graph ? blastRadius(graph, { type: need('type').toUpperCase() as SubjectType, id: need('id') }, Date.now()) : null;
+      console.log(JSON.stringify({ asOfPosition: head, radius }, null, 2));
+      return store.close();
+    }
+    case 'export': {
+      const store = openStore();
+      const { states } = await replayAll(store, [auditTrail as Projection<unknown>], until);
+      const entries: AuditEntry[] =
+        (states[0] as { tenants: Map<string, { entries: AuditEntry[] }> }).tenants.get(need('tenant'))?.entries ?? [];
+      const out = values.out ? createWriteStream(values.out) : process.stdout;
+      if (values.format === 'csv') {
+        const columns = [
+          'sequence',
+          'position',
+          'recordedAt',
+          'terminationId',
+          'actor',
+          'source',
+          'scope',
+          'userId',
+          'reason',
+          'messageDigest',
+          'previousHash',
+          'hash',
+        ] as const;
+        out.write(columns.join(',') + '\n');
+        for (const e of entries) out.write(columns.map((c) => csvCell(e[c])).join(',') + '\n');
+      } else {
+        for (const e of entries) out.write(JSON.stringify(e) + '\n');
+      }
+      if (out !== process.stdout) out.end();
+      process.stderr.write(`exported ${entries.length} entries\n`);
+      return store.close();
+    }
+    case 'verify': {
+      const entries: AuditEntry[] = [];
+      for await (const line of createInterface({ input: createReadStream(need('file')) }))
+        if (line.trim()) entries.push(JSON.parse(line) as AuditEntry);
+      const result = verifyChain(entries);
+      console.log(JSON.stringify({ entries: entries.length, ...result }));
+      if (!result.ok) process.exitCode = 1;
+      return;
+    }
+    default:
+      console.log(USAGE);
+      if (command !== undefined && command !== 'help') process.exitCode = 2;
+  }
+}
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+run(positionals[0]).catch((error: unknown) => {
+  process.stderr.write(`killswitch: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFixtureGraph, TokenFactory } from '@killswitch/testing';
+import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../../services/ledger/src/cli.ts', import.meta.url));
+const cli = (args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, KILLSWITCH_LOG_LEVEL: 'silent' } });
+
+let ledger: TestLedger;
+beforeAll(async () => {
+  ledger = await startTestLedger();
+  const graph = await buildFixtureGraph(await TokenFactory.create(), Math.floor(Date.now() / 1000));
+  await ledger.call('POST', '/v1/tenants/acme/facts', { facts: graph.facts });
+  for (const [scope, type, id] of [
+    ['session_scoped_revocation', 'agent', 'AG1'],
+    ['session_invalidation', 'session', 'S2'],
+    ['global_revocation', 'user', 'bob'],
+  ]) {
+    await ledger.call('POST', '/v1/tenants/acme/terminations', { scope, target: { type, id }, reason: 'cli test' });
+  }
+});
+afterAll(async () => ledger.destroy());
+
+describe('CLI', () => {
+  it('exports a hash-chained audit trail that verifies, and detects tampering', async () => {
+    const file = join(ledger.dataDir, 'audit.jsonl');
+    await cli(['export', '--tenant', 'acme', '--data-dir', ledger.dataDir, '--out', file]);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    const verified = JSON.parse((await cli(['verify', '--file', file])).stdout);
+    expect(verified).toEqual({ entries: 3, ok: true });
+
+    const tampered = lines.map((line, i) => (i === 1 ? line.replace('cli test', 'nothing to see') : line));
+    writeFileSync(file, tampered.join('\n') + '\n');
+    const altered = await cli(['verify', '--file', file]).catch((error: { stdout: string; code: number }) => error);
+    expect(altered).toMatchObject({ code: 1 });
+    expect(JSON.parse((altered as { stdout: string }).stdout)).toMatchObject({ ok: false, sequence: 2, problem: 'entry altered' });
+
+    writeFileSync(file, [lines[0], lines[2]].join('\n') + '\n');
+    const removed = await cli(['verify', '--file', file]).catch((error: { stdout: string }) => error);
+    expect(JSON.parse((removed as { stdout: string }).stdout)).toMatchObject({ ok: false });
+  });
+
+  it('shows the blast radius as of a past position, before the agent was revoked', async () => {
+    const before = JSON.parse(
+      (await cli(['blast-radius', '--tenant', 'acme', '--type', 'agent', '--id', 'AG1', '--data-dir', ledger.dataDir, '--until', '20']))
+        .stdout,
+    );
+    const now = JSON.parse(
+      (await cli(['blast-radius', '--tenant', 'acme', '--type', 'agent', '--id', 'AG1', '--data-dir', ledger.dataDir])).stdout,
+    );
+    expect(before.radius.subject.state).toBe('live');
+    expect(now.radius.subject.state).toBe('revoked');
+    expect(now.radius.descendants.agents).toEqual([{ type: 'AGENT', id: 'AG1a', state: 'revoked' }]);
+  });
+
+  it('replays every projection from position 0', async () => {
+    const replay = JSON.parse((await cli(['replay', '--data-dir', ledger.dataDir])).stdout);
+    expect(replay.position).toBe(await ledger.runtime.store.headPosition());
+    expect(replay.projections.map((p: { name: string }) => p.name)).toEqual([
+      'revocation-status',
+      'session-graph',
+      'session-inventory',
+      'termination-status',
+      'audit-trail',
+    ]);
+  });
+});
