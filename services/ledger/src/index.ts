@@ -4,3 +4,4 @@ export { parseConfig, loadConfig, type LedgerConfig } from './config.ts';
 export { Ledger } from './application/ledger.ts';
 export type { Fact } from './application/facts.ts';
 export type { Caller } from './application/context.ts';
+export { createLogger } from './logger.ts';

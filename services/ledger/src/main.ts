@@ -1,24 +1,12 @@
-import pino from 'pino';
 import { buildApp } from './http/app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
 import { startRuntime } from './runtime.ts';
 
 /** `npm start`: the whole ledger in one process on the embedded store. */
 async function main(): Promise<void> {
   const { config, path, demo } = loadConfig();
-  const logger = pino({
-    level: config.logLevel,
-    // Route patterns only: URLs and addresses carry user ids and IPs, and logs carry no personal data or keys.
-    serializers: {
-      req: (req: { method?: string; id?: string; routeOptions?: { url?: string } }) => ({
-        id: req.id,
-        method: req.method,
-        route: req.routeOptions?.url,
-      }),
-      res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
-    },
-    redact: ['req.headers', 'headers.authorization'],
-  });
+  const logger = createLogger(config.logLevel);
   if (demo)
     logger.warn({ config: path }, 'using the demo configuration (tenant "demo", published API keys): set KILLSWITCH_CONFIG for real use');
   const started = Date.now();
