@@ -1,111 +1,43 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import { checkToken, revocationStatus, type RevocationStatusState } from '@killswitch/projections';
 import type { DomainEvent } from '@killswitch/schemas';
+import { recorded, sessionStarted, subjectRevoked, tokenMinted } from '@killswitch/testing';
 import { fmt, report } from './util.ts';
 
-let position = 0;
-function record(event: DomainEvent, recordedAt: number): RecordedEvent {
-  position += 1;
-  return {
-    event,
-    position,
-    recordedAt,
-    streamId: 's',
-    revision: 0,
-    id: String(position),
-    schemaFingerprint: '',
-    metadata: { tenant: 'bench', correlationId: '', causationId: null, actor: '', source: '', idpEventTime: null },
-  };
-}
+const record = (event: DomainEvent, recordedAt: number) => recorded(event, { tenant: 'bench', recordedAt }) as RecordedEvent;
 
 /** Builds a revocation index of `tokens` live tokens over 10,000 users and 100,000 sessions, 1% of sessions revoked. */
 export function buildIndex(tokens: number, now: number): { state: RevocationStatusState; ids: string[] } {
   const state = revocationStatus.initialState();
   const sessions = Math.max(1, Math.floor(tokens / 10));
   for (let s = 0; s < sessions; s++) {
-    revocationStatus.evolve(
-      state,
-      record(
-        {
-          type: 'SessionStarted',
-          data: {
-            sessionId: `s${s}`,
-            userId: `u${s % 10_000}`,
-            parentSessionId: null,
-            deviceId: `d${s % 20_000}`,
-            idpIssuer: null,
-            idpSid: null,
-            clientId: null,
-            ip: null,
-            userAgent: null,
-            acr: null,
-            amr: [],
-            authTime: now,
-            startedAt: now,
-            expiresAt: null,
-            ancestors: [],
-          },
-        },
-        now,
-      ),
-    );
+    const session = { sessionId: `s${s}`, userId: `u${s % 10_000}`, deviceId: `d${s % 20_000}`, authTime: now, startedAt: now };
+    revocationStatus.evolve(state, record(sessionStarted(session), now));
   }
   const ids: string[] = [];
   for (let t = 0; t < tokens; t++) {
     const session = `s${t % sessions}`;
     const id = `tok-${t}`;
     ids.push(id);
-    revocationStatus.evolve(
-      state,
-      record(
-        {
-          type: 'TokenMinted',
-          data: {
-            tokenId: id,
-            userId: `u${(t % sessions) % 10_000}`,
-            kind: 'ACCESS',
-            format: 'JWT',
-            binding: 'BEARER',
-            bindingThumbprint: null,
-            sessionId: session,
-            grantId: null,
-            agentId: null,
-            clientId: 'web',
-            scope: null,
-            issuedAt: now,
-            expiresAt: now + 3_600_000,
-            lineage: { sessions: [session], agents: [], grants: [], deviceId: `d${(t % sessions) % 20_000}` },
-          },
-        },
-        now,
-      ),
-    );
+    const lineage = { sessions: [session], agents: [], grants: [], deviceId: `d${(t % sessions) % 20_000}` };
+    const token = {
+      tokenId: id,
+      userId: `u${(t % sessions) % 10_000}`,
+      sessionId: session,
+      clientId: 'web',
+      issuedAt: now,
+      expiresAt: now + 3_600_000,
+      lineage,
+    };
+    revocationStatus.evolve(state, record(tokenMinted(token), now));
   }
   for (let s = 0; s < sessions; s += 100) {
-    revocationStatus.evolve(
-      state,
-      record(
-        {
-          type: 'SubjectRevoked',
-          data: {
-            terminationId: `T${s}`,
-            userId: `u${s % 10_000}`,
-            subject: { type: 'SESSION', id: `s${s}` },
-            effect: 'REVOKED',
-            notBefore: null,
-            previousNotBefore: null,
-            expiresAt: null,
-            at: now,
-          },
-        },
-        now,
-      ),
-    );
+    const revocation = { terminationId: `T${s}`, userId: `u${s % 10_000}`, subject: { type: 'SESSION' as const, id: `s${s}` }, at: now };
+    revocationStatus.evolve(state, record(subjectRevoked(revocation), now));
   }
   return { state, ids };
 }
 
-/** In-process checks per second against an index of 1M live tokens. */
 export function benchChecks(tokens = 1_000_000, checks = 5_000_000): number {
   const now = Date.now();
   const built = performance.now();

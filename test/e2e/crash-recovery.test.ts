@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { streamId } from '@killswitch/domain';
+import { subjectRevoked, terminationRequestedData } from '@killswitch/testing';
 import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
 const MAIN = fileURLToPath(new URL('../../services/ledger/src/main.ts', import.meta.url));
@@ -34,38 +35,12 @@ describe('a process killed at any point restarts into the same state', () => {
           metadata,
           event: {
             type: 'TerminationRequested',
-            data: {
-              terminationId: 'crashed',
-              scope: 'SESSION_SCOPED_REVOCATION',
-              target: { type: 'SESSION', id: 's1' },
-              userId: 'alice',
-              reason: 'crash test',
-              source: 'API',
-              issuer: null,
-              messageId: null,
-              messageDigest: null,
-              idpEventTime: null,
-              ipsieLevel: 'SL2',
-              revokeOnlineGrants: false,
-              requestedAt: now,
-            },
+            data: terminationRequestedData({ terminationId: 'crashed', userId: 'alice', reason: 'crash test', requestedAt: now }),
           },
         },
         {
           metadata,
-          event: {
-            type: 'SubjectRevoked',
-            data: {
-              terminationId: 'crashed',
-              userId: 'alice',
-              subject: { type: 'SESSION', id: 's1' },
-              effect: 'REVOKED',
-              notBefore: null,
-              previousNotBefore: null,
-              expiresAt: null,
-              at: now,
-            },
-          },
+          event: subjectRevoked({ terminationId: 'crashed', subject: { type: 'SESSION', id: 's1' }, at: now }),
         },
       ],
     });

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import type { DomainEvent } from '@killswitch/schemas';
-import { specFor } from '@killswitch/testing';
+import { sessionStartedData, specFor } from '@killswitch/testing';
 import { decideSession, evolveSession, initialSessionState, type SessionCommand, type SessionStartedData } from './session.ts';
 
 const spec = specFor<SessionCommand, ReturnType<typeof initialSessionState>>({
@@ -9,23 +9,8 @@ const spec = specFor<SessionCommand, ReturnType<typeof initialSessionState>>({
   initialState: initialSessionState,
 });
 
-const started = (id: string, userId = 'alice'): SessionStartedData => ({
-  sessionId: id,
-  userId,
-  parentSessionId: null,
-  deviceId: null,
-  idpIssuer: null,
-  idpSid: null,
-  clientId: null,
-  ip: null,
-  userAgent: null,
-  acr: null,
-  amr: [],
-  authTime: 1000,
-  startedAt: 1000,
-  expiresAt: null,
-  ancestors: [],
-});
+const started = (id: string, userId = 'alice'): SessionStartedData =>
+  sessionStartedData({ sessionId: id, userId, authTime: 1000, startedAt: 1000 });
 const sessionStarted = (id: string, userId?: string): DomainEvent => ({ type: 'SessionStarted', data: started(id, userId) });
 const activity = (at: number) => ({
   type: 'RecordActivity' as const,

@@ -2,35 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { decideTermination, summarizeTermination, type RequestTermination } from '@killswitch/domain';
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { DomainEvent, EventData } from '@killswitch/schemas';
+import { recorded, sessionStarted, subjectRevoked, terminationRequestedData, tokenMinted } from '@killswitch/testing';
 import { sessionGraph } from './projection.ts';
 
 /** given(facts) → a session graph; when(termination) → then(events), as the decider sees it. */
 function given(events: DomainEvent[]) {
   const state = sessionGraph.initialState();
-  events.forEach((event, i) =>
-    sessionGraph.evolve(state, { event, metadata: { tenant: 't' }, position: i + 1, recordedAt: 0 } as unknown as RecordedEvent),
-  );
-  const graph = state.tenants.get('t');
+  events.forEach((event) => sessionGraph.evolve(state, recorded(event) as RecordedEvent));
+  const graph = state.tenants.get('acme');
   if (!graph) throw new Error('empty graph');
   return {
     when: (request: Partial<EventData<'TerminationRequested'>> & Pick<EventData<'TerminationRequested'>, 'scope' | 'target'>) => {
-      const command: RequestTermination = {
-        type: 'RequestTermination',
-        data: {
-          terminationId: 'T1',
-          userId: null,
-          reason: 'r',
-          source: 'API',
-          issuer: null,
-          messageId: null,
-          messageDigest: null,
-          idpEventTime: null,
-          ipsieLevel: 'SL2',
-          revokeOnlineGrants: false,
-          requestedAt: 100,
-          ...request,
-        },
-      };
+      const command: RequestTermination = { type: 'RequestTermination', data: terminationRequestedData({ requestedAt: 100, ...request }) };
       const revoked = () => decideTermination(command, graph).flatMap((e) => (e.type === 'SubjectRevoked' ? [e.data] : []));
       return {
         events: () => decideTermination(command, graph),
@@ -38,14 +21,7 @@ function given(events: DomainEvent[]) {
         // The receipt is computed once the kill is applied to the graph.
         summary: () => {
           const marks = revoked();
-          marks.forEach((data, i) =>
-            sessionGraph.evolve(state, {
-              event: { type: 'SubjectRevoked', data },
-              metadata: { tenant: 't' },
-              position: 1000 + i,
-              recordedAt: 0,
-            } as unknown as RecordedEvent),
-          );
+          marks.forEach((data) => sessionGraph.evolve(state, recorded({ type: 'SubjectRevoked', data }) as RecordedEvent));
           return summarizeTermination({ ...command.data, userId: 'alice' }, marks, graph);
         },
       };
@@ -54,26 +30,8 @@ function given(events: DomainEvent[]) {
 }
 
 const lineage = (sessions: string[] = [], agents: string[] = [], grants: string[] = []) => ({ sessions, agents, grants, deviceId: null });
-const session = (id: string, parent: string | null = null, deviceId: string | null = null): DomainEvent => ({
-  type: 'SessionStarted',
-  data: {
-    sessionId: id,
-    userId: 'alice',
-    parentSessionId: parent,
-    deviceId,
-    idpIssuer: null,
-    idpSid: null,
-    clientId: null,
-    ip: null,
-    userAgent: null,
-    acr: null,
-    amr: [],
-    authTime: 1,
-    startedAt: 1,
-    expiresAt: null,
-    ancestors: parent ? [parent] : [],
-  },
-});
+const session = (id: string, parent: string | null = null, deviceId: string | null = null): DomainEvent =>
+  sessionStarted({ sessionId: id, parentSessionId: parent, deviceId, authTime: 1, startedAt: 1, ancestors: parent ? [parent] : [] });
 const grant = (id: string, sessionId: string, offlineAccess: boolean): DomainEvent => ({
   type: 'GrantIssued',
   data: {
@@ -89,25 +47,17 @@ const grant = (id: string, sessionId: string, offlineAccess: boolean): DomainEve
     lineage: lineage([sessionId]),
   },
 });
-const token = (id: string, l: ReturnType<typeof lineage>, format: 'JWT' | 'REFERENCE' = 'JWT'): DomainEvent => ({
-  type: 'TokenMinted',
-  data: {
+const token = (id: string, l: ReturnType<typeof lineage>, format: 'JWT' | 'REFERENCE' = 'JWT', issuedAt = 1): DomainEvent =>
+  tokenMinted({
     tokenId: id,
-    userId: 'alice',
-    kind: 'ACCESS',
     format,
-    binding: 'BEARER',
-    bindingThumbprint: null,
     sessionId: l.sessions[0] ?? null,
     grantId: l.grants[0] ?? null,
     agentId: l.agents[0] ?? null,
-    clientId: null,
-    scope: null,
-    issuedAt: 1,
+    issuedAt,
     expiresAt: 1000,
     lineage: l,
-  },
-});
+  });
 const revoked = (type: string, id: string, effect = 'REVOKED', extra = {}) =>
   expect.objectContaining({ subject: { type, id }, effect, ...extra });
 
@@ -138,21 +88,8 @@ describe('termination decider', () => {
   });
 
   it('a second global revocation counts only what the first one left alive', () => {
-    const first: DomainEvent = {
-      type: 'SubjectRevoked',
-      data: {
-        terminationId: 'T0',
-        userId: 'alice',
-        subject: { type: 'USER', id: 'alice' },
-        effect: 'NOT_BEFORE',
-        notBefore: 50,
-        previousNotBefore: null,
-        expiresAt: null,
-        at: 50,
-      },
-    };
-    const later = token('t3', lineage(['s2']));
-    (later.data as EventData<'TokenMinted'>).issuedAt = 60;
+    const first = subjectRevoked({ subject: { type: 'USER', id: 'alice' }, effect: 'NOT_BEFORE', notBefore: 50, at: 50 });
+    const later = token('t3', lineage(['s2']), 'JWT', 60);
     const applied = given([...graph, first, later])
       .when({ scope: 'GLOBAL_REVOCATION', target: { type: 'USER', id: 'alice' } })
       .summary();
@@ -160,19 +97,7 @@ describe('termination decider', () => {
   });
 
   it('re-applying to an already revoked node changes nothing', () => {
-    const done: DomainEvent = {
-      type: 'SubjectRevoked',
-      data: {
-        terminationId: 'T0',
-        userId: 'alice',
-        subject: { type: 'SESSION', id: 's1' },
-        effect: 'REVOKED',
-        notBefore: null,
-        previousNotBefore: null,
-        expiresAt: null,
-        at: 50,
-      },
-    };
+    const done = subjectRevoked({ subject: { type: 'SESSION', id: 's1' }, at: 50 });
     const when = given([...graph, done]).when({ scope: 'SESSION_SCOPED_REVOCATION', target: { type: 'SESSION', id: 's1' } });
     expect(when.revoked()).toEqual([]);
     expect(when.summary()).toMatchObject({ noChange: true, ended: { tokens: 0, sessionsRevoked: [] } });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SchemaRegistry } from '@killswitch/schemas';
+import { sessionStartedData } from '@killswitch/testing';
 import { openDatabase } from './open.ts';
 import { SqliteEventStore } from './sqlite-event-store.ts';
 
@@ -12,21 +13,8 @@ describe('events stay readable forever', () => {
     const path = join(dir, 'events.sqlite');
     const v1 = SchemaRegistry.load('events').version('SessionStarted', 1);
     const db = openDatabase(path);
-    const data = v1.type.toBuffer({
-      sessionId: 'old',
-      userId: 'alice',
-      parentSessionId: null,
-      deviceId: null,
-      idpIssuer: null,
-      idpSid: null,
-      clientId: null,
-      ip: null,
-      userAgent: null,
-      authTime: 1,
-      startedAt: 1,
-      expiresAt: null,
-      ancestors: [],
-    });
+    const { acr: _acr, amr: _amr, ...v1Data } = sessionStartedData({ sessionId: 'old', authTime: 1, startedAt: 1 });
+    const data = v1.type.toBuffer(v1Data);
     db.prepare(
       'INSERT INTO events (stream_id, revision, event_id, type, schema_fp, data, metadata, recorded_at) VALUES (?, 0, ?, ?, ?, ?, ?, 1)',
     ).run('session-acme:old', 'e1', 'SessionStarted', v1.fingerprint, data, JSON.stringify({ tenant: 'acme' }));
