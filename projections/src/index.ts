@@ -5,7 +5,9 @@ export * from './session-graph/index.ts';
 export * from './session-inventory/index.ts';
 export * from './termination-status/index.ts';
 export * from './audit-trail/index.ts';
+export * from './accounts/index.ts';
 
+import { accounts } from './accounts/projection.ts';
 import { auditTrail } from './audit-trail/projection.ts';
 import { revocationStatus } from './revocation-status/projection.ts';
 import { sessionGraph } from './session-graph/projection.ts';
@@ -13,4 +15,4 @@ import { sessionInventory } from './session-inventory/projection.ts';
 import { terminationStatus } from './termination-status/projection.ts';
 
 /** Every read model the ledger maintains, in the order they are fed. */
-export const ALL_PROJECTIONS = [revocationStatus, sessionGraph, sessionInventory, terminationStatus, auditTrail] as const;
+export const ALL_PROJECTIONS = [revocationStatus, sessionGraph, sessionInventory, terminationStatus, auditTrail, accounts] as const;

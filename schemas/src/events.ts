@@ -11,6 +11,10 @@ export const EVENT_TYPES = [
   'TerminationRequested',
   'SubjectRevoked',
   'TerminationApplied',
+  'UserIdentityLinked',
+  'AccountStateChanged',
+  'IdpMessageReceived',
+  'RefreshTokenRotated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -25,6 +29,10 @@ interface EventDataMap {
   TerminationRequested: E.TerminationRequested;
   SubjectRevoked: E.SubjectRevoked;
   TerminationApplied: E.TerminationApplied;
+  UserIdentityLinked: E.UserIdentityLinked;
+  AccountStateChanged: E.AccountStateChanged;
+  IdpMessageReceived: E.IdpMessageReceived;
+  RefreshTokenRotated: E.RefreshTokenRotated;
 }
 
 export type EventData<T extends EventType> = EventDataMap[T];

@@ -21,7 +21,7 @@ describe('event schemas', () => {
   it('an event written with version 1 is read by version 2 code (schema resolution)', () => {
     const v1 = registry.version('SessionStarted', 1);
     const current = registry.current('SessionStarted');
-    expect(current.version).toBe(2);
+    expect(current.version).toBe(3);
     const written = {
       sessionId: 's1',
       userId: 'alice',
@@ -40,7 +40,7 @@ describe('event schemas', () => {
     const body = v1.type.toBuffer(written);
     const { name, value } = registry.decode(v1.fingerprint, body);
     expect(name).toBe('SessionStarted');
-    expect(value).toEqual({ ...written, acr: null, amr: [] });
+    expect(value).toEqual({ ...written, acr: null, amr: [], idpSubject: null });
   });
 
   it('TokenMinted v1 resolves to v2 with scope null', () => {

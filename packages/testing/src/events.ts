@@ -8,6 +8,7 @@ export const sessionStartedData = (o: Partial<EventData<'SessionStarted'>> = {})
   deviceId: null,
   idpIssuer: null,
   idpSid: null,
+  idpSubject: null,
   clientId: null,
   ip: null,
   userAgent: null,

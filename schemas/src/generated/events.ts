@@ -1,6 +1,9 @@
 // Generated from schemas/avro by `npm run gen:schemas`. Do not edit.
+export type { AccountStateChanged } from './AccountStateChanged.ts';
 export type { AgentSpawned } from './AgentSpawned.ts';
 export type { GrantIssued } from './GrantIssued.ts';
+export type { IdpMessageReceived } from './IdpMessageReceived.ts';
+export type { RefreshTokenRotated } from './RefreshTokenRotated.ts';
 export type { SessionActivityRecorded } from './SessionActivityRecorded.ts';
 export type { SessionEnded } from './SessionEnded.ts';
 export type { SessionStarted } from './SessionStarted.ts';
@@ -8,8 +11,12 @@ export type { SubjectRevoked } from './SubjectRevoked.ts';
 export type { TerminationApplied } from './TerminationApplied.ts';
 export type { TerminationRequested } from './TerminationRequested.ts';
 export type { TokenMinted } from './TokenMinted.ts';
+export type { UserIdentityLinked } from './UserIdentityLinked.ts';
+export type { KillswitchEvents as AccountStateChangedTypes } from './AccountStateChanged.ts';
 export type { KillswitchEvents as AgentSpawnedTypes } from './AgentSpawned.ts';
 export type { KillswitchEvents as GrantIssuedTypes } from './GrantIssued.ts';
+export type { KillswitchEvents as IdpMessageReceivedTypes } from './IdpMessageReceived.ts';
+export type { KillswitchEvents as RefreshTokenRotatedTypes } from './RefreshTokenRotated.ts';
 export type { KillswitchEvents as SessionActivityRecordedTypes } from './SessionActivityRecorded.ts';
 export type { KillswitchEvents as SessionEndedTypes } from './SessionEnded.ts';
 export type { KillswitchEvents as SessionStartedTypes } from './SessionStarted.ts';
@@ -17,3 +24,4 @@ export type { KillswitchEvents as SubjectRevokedTypes } from './SubjectRevoked.t
 export type { KillswitchEvents as TerminationAppliedTypes } from './TerminationApplied.ts';
 export type { KillswitchEvents as TerminationRequestedTypes } from './TerminationRequested.ts';
 export type { KillswitchEvents as TokenMintedTypes } from './TokenMinted.ts';
+export type { KillswitchEvents as UserIdentityLinkedTypes } from './UserIdentityLinked.ts';

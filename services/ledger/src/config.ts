@@ -13,10 +13,54 @@ export interface ApiKeyConfig {
   readonly roles: readonly Role[];
 }
 
+export interface IdpConfig {
+  readonly issuer: string;
+  /** Fetched with caching; an unknown `kid` triggers one refetch, at most every `jwksCooldownSeconds`. */
+  readonly jwksUri?: string;
+  readonly jwks?: { keys: Array<Record<string, unknown>> };
+  readonly algorithms: readonly string[];
+  /** The RP's client id at this IdP (OP Commands `client_id`, logout token `aud`, GTR JWT `sub`). */
+  readonly clientId: string;
+  /** The IdP's own tenant id for this tenant (OP Commands `tenant`, CAEP complex `tenant` member). */
+  readonly idpTenant?: string;
+  readonly ssf?: {
+    /** SHA-256 (hex) of the exact Authorization header value the transmitter pushes with. */
+    readonly pushAuthorizationSha256?: string;
+    /** Poll delivery (RFC 8936): the transmitter's endpoint and the Authorization header to send. */
+    readonly poll?: {
+      readonly endpointUrl: string;
+      readonly authorization: string;
+      readonly intervalMs: number;
+      readonly maxEvents: number;
+    };
+    /** Stream management: the transmitter's issuer (for /.well-known/ssf-configuration) and a bearer token. */
+    readonly management?: {
+      readonly transmitter: string;
+      readonly bearerToken: string;
+      readonly delivery: 'push' | 'poll';
+      readonly eventsRequested: readonly string[];
+    };
+  };
+  readonly gtr?: {
+    /** Client credentials accepted instead of a signed bearer JWT (secret stored as SHA-256 hex). */
+    readonly clientCredentials?: ReadonlyArray<{ readonly clientId: string; readonly secretSha256: string }>;
+  };
+}
+
+export interface OAuthClientConfig {
+  readonly clientId: string;
+  readonly secretSha256: string;
+}
+
 export interface TenantConfig {
   readonly id: string;
   readonly ipsieLevel: 'SL2' | 'SL3';
   readonly apiKeys: readonly ApiKeyConfig[];
+  readonly idps: readonly IdpConfig[];
+  /** The RP's own OAuth clients, for RFC 7009 revocation. */
+  readonly clients: readonly OAuthClientConfig[];
+  /** Message type (e.g. `caep.credential-change`) → scope, or `NONE`. */
+  readonly scopePolicy: Readonly<Record<string, string>>;
 }
 
 export interface LedgerConfig {
@@ -27,10 +71,83 @@ export interface LedgerConfig {
   readonly bodyLimitBytes: number;
   readonly maxFactsPerBatch: number;
   readonly logLevel: string;
+  /** Public origin the IdPs call (their `aud` values are endpoint URLs under it). */
+  readonly publicBaseUrl: string;
+  readonly clockSkewSeconds: number;
+  readonly maxMessageAgeSeconds: number;
+  readonly idpBodyLimitBytes: number;
+  readonly jwksCooldownSeconds: number;
   readonly tenants: readonly TenantConfig[];
 }
 
 const ID = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' };
+
+const URL_PATTERN = '^https?://[^\\s]+$';
+const SHA256 = { type: 'string', pattern: '^[0-9a-f]{64}$' };
+
+const IDP_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['issuer', 'clientId'],
+  properties: {
+    issuer: { type: 'string', minLength: 1, maxLength: 1024 },
+    jwksUri: { type: 'string', pattern: URL_PATTERN },
+    jwks: { type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'object' } } } },
+    algorithms: {
+      type: 'array',
+      minItems: 1,
+      items: { enum: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] },
+      default: ['RS256', 'ES256'],
+    },
+    clientId: { type: 'string', minLength: 1, maxLength: 256 },
+    idpTenant: { type: 'string', minLength: 1, maxLength: 256 },
+    ssf: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        pushAuthorizationSha256: SHA256,
+        poll: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['endpointUrl', 'authorization'],
+          properties: {
+            endpointUrl: { type: 'string', pattern: URL_PATTERN },
+            authorization: { type: 'string', minLength: 1 },
+            intervalMs: { type: 'integer', minimum: 10, default: 1000 },
+            maxEvents: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        },
+        management: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['transmitter', 'bearerToken'],
+          properties: {
+            transmitter: { type: 'string', pattern: URL_PATTERN },
+            bearerToken: { type: 'string', minLength: 1 },
+            delivery: { enum: ['push', 'poll'], default: 'push' },
+            eventsRequested: { type: 'array', items: { type: 'string' }, default: [] },
+          },
+        },
+      },
+    },
+    gtr: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        clientCredentials: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['clientId', 'secretSha256'],
+            properties: { clientId: { type: 'string', minLength: 1 }, secretSha256: SHA256 },
+          },
+        },
+      },
+    },
+  },
+  anyOf: [{ required: ['jwksUri'] }, { required: ['jwks'] }],
+} as const;
 
 const CONFIG_SCHEMA = {
   type: 'object',
@@ -44,6 +161,11 @@ const CONFIG_SCHEMA = {
     bodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024 },
     maxFactsPerBatch: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    publicBaseUrl: { type: 'string', pattern: '^https?://[^/?#]+(/[^?#]*)?$', default: 'http://127.0.0.1:8080' },
+    clockSkewSeconds: { type: 'integer', minimum: 0, maximum: 600, default: 60 },
+    maxMessageAgeSeconds: { type: 'integer', minimum: 1, maximum: 86_400, default: 300 },
+    idpBodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 1024 * 1024, default: 64 * 1024 },
+    jwksCooldownSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 30 },
     tenants: {
       type: 'array',
       minItems: 1,
@@ -54,6 +176,22 @@ const CONFIG_SCHEMA = {
         properties: {
           id: ID,
           ipsieLevel: { enum: ['SL2', 'SL3'], default: 'SL2' },
+          idps: { type: 'array', default: [], items: IDP_SCHEMA },
+          clients: {
+            type: 'array',
+            default: [],
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['clientId', 'secretSha256'],
+              properties: { clientId: ID, secretSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+            },
+          },
+          scopePolicy: {
+            type: 'object',
+            default: {},
+            additionalProperties: { enum: ['SESSION_INVALIDATION', 'SESSION_SCOPED_REVOCATION', 'GLOBAL_REVOCATION', 'NONE'] },
+          },
           apiKeys: {
             type: 'array',
             items: {
@@ -92,6 +230,9 @@ export function parseConfig(raw: unknown, overrides: Partial<Record<'host' | 'da
   }
   const ids = (candidate.tenants as TenantConfig[]).map((t) => t.id);
   if (new Set(ids).size !== ids.length) throw new ConfigError('invalid configuration: duplicate tenant id');
+  const issuers = (candidate.tenants as TenantConfig[]).flatMap((t) => t.idps.map((idp) => `${t.id} ${idp.issuer}`));
+  if (new Set(issuers).size !== issuers.length)
+    throw new ConfigError('invalid configuration: an issuer is registered twice for one tenant');
   const hashes = (candidate.tenants as TenantConfig[]).flatMap((t) => t.apiKeys.map((k) => k.sha256));
   if (new Set(hashes).size !== hashes.length) throw new ConfigError('invalid configuration: one API key is configured twice');
   return deepFreeze(candidate as unknown as LedgerConfig);

@@ -12,7 +12,16 @@ async function main(): Promise<void> {
   const started = Date.now();
   const runtime = await startRuntime(config);
   logger.info({ position: runtime.host.position, ms: Date.now() - started, dataDir: config.dataDir }, 'projections caught up');
-  const app = await buildApp({ config, ledger: runtime.ledger, store: runtime.store, host: runtime.host, logger });
+  const app = await buildApp({ config, ledger: runtime.ledger, store: runtime.store, host: runtime.host, logger, idp: runtime.idp });
+  // The tenant registry reloads on SIGHUP; an invalid file keeps the running configuration.
+  process.on('SIGHUP', () => {
+    try {
+      const next = runtime.registry.reload(path);
+      logger.info({ tenants: next.tenants.length }, 'configuration reloaded');
+    } catch (error) {
+      logger.error({ err: { message: (error as Error).message } }, 'configuration reload refused; keeping the running one');
+    }
+  });
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info(`Killswitch ledger listening on ${address} (OpenAPI: ${address}/openapi.json)`);
   let stopping = false;

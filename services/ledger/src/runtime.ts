@@ -3,11 +3,20 @@ import { SqliteEventStore, type EventStore } from '@killswitch/event-store';
 import { ALL_PROJECTIONS, ProjectionHost } from '@killswitch/projections';
 import { Ledger } from './application/ledger.ts';
 import type { LedgerConfig } from './config.ts';
+import type { IdpRouteDeps } from './http/idp/index.ts';
+import { IdpGateway } from './idp/gateway.ts';
+import { TenantRegistry } from './idp/registry.ts';
+import { SetReceiver } from './idp/ssf/receiver.ts';
 
 export interface Runtime {
   readonly store: EventStore;
   readonly host: ProjectionHost;
   readonly ledger: Ledger;
+  readonly registry: TenantRegistry;
+  readonly gateway: IdpGateway;
+  readonly receiver: SetReceiver;
+  /** What `buildApp` needs for the IdP endpoints. */
+  readonly idp: IdpRouteDeps;
   close(): Promise<void>;
 }
 
@@ -17,19 +26,27 @@ export async function startRuntime(config: LedgerConfig, options: { now?: () => 
   const host = new ProjectionHost(store);
   for (const projection of ALL_PROJECTIONS) host.register(projection as never);
   await host.start();
-  const levels = new Map(config.tenants.map((t) => [t.id, t.ipsieLevel]));
+  const now = options.now ?? Date.now;
+  const registry = new TenantRegistry(config);
   const ledger = new Ledger({
     store,
     host,
-    now: options.now ?? Date.now,
+    now,
     activityCoalesceMs: config.activityCoalesceMs,
-    ipsieLevel: (tenant) => levels.get(tenant) ?? 'SL2',
+    ipsieLevel: (tenant) => registry.tenant(tenant)?.ipsieLevel ?? 'SL2',
+    scopePolicy: (tenant) => registry.tenant(tenant)?.scopePolicy ?? {},
   });
   await ledger.completePending();
+  const gateway = new IdpGateway(ledger);
+  const receiver = new SetReceiver(registry, gateway, now);
   return {
     store,
     host,
     ledger,
+    registry,
+    gateway,
+    receiver,
+    idp: { registry, gateway, receiver, ledger, now },
     async close() {
       await host.stop();
       await store.close();

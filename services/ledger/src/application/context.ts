@@ -15,6 +15,8 @@ export interface LedgerDeps {
   readonly now: () => number;
   readonly activityCoalesceMs: number;
   readonly ipsieLevel: (tenant: string) => 'SL2' | 'SL3';
+  /** The tenant's overrides of the default scope per message type. */
+  readonly scopePolicy?: (tenant: string) => Readonly<Record<string, string>>;
 }
 
 export const metadataFor = (caller: Caller, idpEventTime: number | null = null) => ({

@@ -20,6 +20,7 @@ export type Fact =
       deviceId?: string;
       idpIssuer?: string;
       idpSid?: string;
+      idpSubject?: string;
       clientId?: string;
       ip?: string;
       userAgent?: string;
@@ -60,6 +61,8 @@ export type Fact =
       issuedAt?: number;
       expiresAt?: number;
     }
+  | { type: 'user.linked'; userId: string; identifiers: Array<Record<string, unknown>> }
+  | { type: 'token.rotated'; tokenId: string; replacedBy?: string; rotatedAt?: number }
   | {
       type: 'agent.spawned';
       agentId: string;

@@ -1,6 +1,7 @@
 import { decideIssuance, decideSession, DomainError, streamId, type IssuanceCommand, type SessionState } from '@killswitch/domain';
 import type { AppendRequest, ExpectedRevision } from '@killswitch/event-store';
 import type { DomainEvent, EventData } from '@killswitch/schemas';
+import { identifierKey } from '@killswitch/protocols';
 import type { Fact, TokenClaims } from './facts.ts';
 import type { LineageResolver } from './lineage-resolver.ts';
 
@@ -36,6 +37,7 @@ const sessionStarted: Planner<FactOf<'session.started'>> = (fact, resolver, tena
     deviceId: fact.deviceId ?? parent?.deviceId ?? null,
     idpIssuer: fact.idpIssuer ?? null,
     idpSid: fact.idpSid ?? null,
+    idpSubject: fact.idpSubject ?? null,
     clientId: fact.clientId ?? null,
     ip: fact.ip ?? null,
     userAgent: fact.userAgent ?? null,
@@ -149,6 +151,36 @@ const tokenMinted: Planner<FactOf<'token.minted'>> = (fact, resolver, tenant, no
   return planned;
 };
 
+const userLinked: Planner<FactOf<'user.linked'>> = (fact, _resolver, tenant, now) => {
+  let identifiers: string[];
+  try {
+    identifiers = fact.identifiers.map((identifier) => identifierKey(identifier));
+  } catch (error) {
+    throw new DomainError('ERR_SUBJECT_ID', (error as Error).message);
+  }
+  return {
+    streamId: `user-${tenant}:${fact.userId}`,
+    expected: 'any',
+    events: [{ type: 'UserIdentityLinked', data: { userId: fact.userId, identifiers, linkedAt: now } }],
+  };
+};
+
+const tokenRotated: Planner<FactOf<'token.rotated'>> = (fact, resolver, tenant, now) => {
+  const owner = resolver.tokenOwner(fact.tokenId);
+  if (!owner) throw new DomainError('ERR_UNKNOWN_REFERENCE', `unknown token ${fact.tokenId}`);
+  const grantId = resolver.tokenGrant(fact.tokenId);
+  return {
+    streamId: streamId.token(tenant, fact.tokenId),
+    expected: 'stream_exists',
+    events: [
+      {
+        type: 'RefreshTokenRotated',
+        data: { tokenId: fact.tokenId, userId: owner, grantId, replacedBy: fact.replacedBy ?? null, rotatedAt: fact.rotatedAt ?? now },
+      },
+    ],
+  };
+};
+
 function issue(command: IssuanceCommand, existingOwner: string | undefined, stream: string): PlannedFact {
   const state = existingOwner === undefined ? { exists: false as const } : { exists: true as const, userId: existingOwner };
   return { streamId: stream, expected: 'no_stream', events: decideIssuance(command, state) };
@@ -168,6 +200,8 @@ const PLANNERS: { [T in Fact['type']]: Planner<FactOf<T>> } = {
   'grant.issued': grantIssued,
   'agent.spawned': agentSpawned,
   'token.minted': tokenMinted,
+  'user.linked': userLinked,
+  'token.rotated': tokenRotated,
 };
 
 /** Turns a batch of facts into appends, in order. Any invalid fact refuses the whole batch. */

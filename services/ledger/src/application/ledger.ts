@@ -171,6 +171,39 @@ export class Ledger {
     return completed;
   }
 
+  /** Records an account lifecycle transition (OP Commands) on the user's own stream. */
+  async changeAccountState(
+    tenant: string,
+    userId: string,
+    from: string,
+    to: string,
+    command: string,
+    issuer: string,
+    idpSubject: string,
+  ): Promise<void> {
+    const result = await this.deps.store.append({
+      streamId: `user-${tenant}:${userId}`,
+      expected: 'any',
+      events: [
+        {
+          event: {
+            type: 'AccountStateChanged',
+            data: { userId, previousState: from as never, state: to as never, command, issuer, idpSubject, changedAt: this.deps.now() },
+          },
+          metadata: {
+            tenant,
+            correlationId: `op-commands:${command}`,
+            causationId: null,
+            actor: `idp:${issuer}`,
+            source: 'op-commands',
+            idpEventTime: null,
+          },
+        },
+      ],
+    });
+    await this.deps.host.waitFor(result.position);
+  }
+
   termination(tenant: string, terminationId: string): TerminationRecord | undefined {
     return this.deps.host.state(terminationStatus).tenants.get(tenant)?.get(terminationId);
   }

@@ -45,6 +45,10 @@ export class LineageResolver {
     return this.grants.get(id) ?? this.graph?.grants.get(id);
   }
 
+  tokenGrant(id: string): string | null {
+    return this.graph?.tokens.get(id)?.lineage.grants[0] ?? null;
+  }
+
   tokenOwner(id: string): string | undefined {
     return this.tokens.get(id) ?? this.graph?.tokens.get(id)?.userId;
   }

@@ -16,6 +16,7 @@ import { forensicRoutes } from './routes/forensics.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { terminationRoutes } from './routes/terminations.ts';
+import { idpRoutes, type IdpRouteDeps } from './idp/index.ts';
 
 export interface AppDeps {
   readonly config: LedgerConfig;
@@ -24,6 +25,8 @@ export interface AppDeps {
   readonly host: ProjectionHost;
   /** A pino logger, or false for none (tests). */
   readonly logger?: FastifyBaseLogger | false;
+  /** The IdP protocol endpoints; absent, the ledger serves its own API only. */
+  readonly idp?: IdpRouteDeps;
 }
 
 export interface RouteDeps extends AppDeps {
@@ -89,6 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const routeDeps: RouteDeps = { ...deps, metrics };
   for (const routes of [opsRoutes, factRoutes, terminationRoutes, checkRoutes, sessionRoutes, forensicRoutes]) routes(app, routeDeps);
+  if (deps.idp)
+    await app.register(idpRoutes(deps.idp, deps.config.idpBodyLimitBytes), { bodyLimit: deps.config.idpBodyLimitBytes } as never);
   await app.ready();
   return app;
 }

@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The role a caller's API key needs for this route; absent on public routes. */
     role?: Role;
+    /** Error body shape for protocol endpoints: SSF `{err, description}` or OAuth `{error, error_description}`. */
+    idpErrors?: 'ssf' | 'oauth';
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -30,8 +30,17 @@ const FASTIFY_CODES: Record<string, string> = {
 
 /** Errors below 500 are shown to the caller; above, a generic message and the request id. */
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
-  const send = (status: number, code: string, message: string) =>
-    void reply.status(status).send({ error: code, message, requestId: request.id });
+  const style = request.routeOptions.config?.idpErrors;
+  const send = (status: number, code: string, message: string) => {
+    // Protocol endpoints answer in their spec's error shape: the IdP parses those, not ours.
+    if (style === 'ssf') return void reply.status(status).send({ err: 'invalid_request', description: message });
+    if (style === 'oauth')
+      return void reply
+        .status(status)
+        .header('cache-control', 'no-store')
+        .send({ error: status === 401 ? 'invalid_client' : 'invalid_request', error_description: message });
+    return void reply.status(status).send({ error: code, message, requestId: request.id });
+  };
   if (error instanceof HttpError) {
     void reply.headers(error.headers);
     return send(error.status, error.code, error.message);

@@ -51,6 +51,7 @@ export const factSchemas = [
     deviceId: id,
     idpIssuer: shortText,
     idpSid: id,
+    idpSubject: id,
     clientId: id,
     ip: { type: 'string', maxLength: 64 },
     userAgent: { type: 'string', maxLength: 512 },
@@ -94,6 +95,11 @@ export const factSchemas = [
     issuedAt: epochMs,
     expiresAt: epochMs,
   }),
+  fact('user.linked', ['userId', 'identifiers'], {
+    userId: id,
+    identifiers: { type: 'array', minItems: 1, maxItems: 32, items: { type: 'object', required: ['format'], properties: { format: id } } },
+  }),
+  fact('token.rotated', ['tokenId'], { tokenId: id, replacedBy: id, rotatedAt: epochMs }),
   fact('agent.spawned', ['agentId'], {
     agentId: id,
     userId: id,

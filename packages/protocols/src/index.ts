@@ -1,0 +1,3 @@
+export * from './subject-id.ts';
+export * from './verify-jwt.ts';
+export * from './scope-policy.ts';

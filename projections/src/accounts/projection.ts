@@ -1,0 +1,91 @@
+import type { RecordedEvent } from '@killswitch/event-store';
+import { canonical, tenantState, type Projection } from '../projection.ts';
+
+export type AccountState = 'UNKNOWN' | 'ACTIVE' | 'SUSPENDED' | 'ARCHIVED';
+
+/** One tenant's view of who is who: how IdPs name users and sessions, and account lifecycle. */
+export interface TenantAccounts {
+  /** Canonical identifier key (`email:…`, `iss_sub:<iss> <sub>`, `opaque:…`) → user id. */
+  readonly identifiers: Map<string, string>;
+  /** `<iss> <idp sid>` → RP session ids derived from that IdP session. */
+  readonly idpSessions: Map<string, Set<string>>;
+  /** Account lifecycle set by OP Commands; users seen only through sessions are ACTIVE. */
+  readonly states: Map<string, AccountState>;
+  /** Users with `<issuer> <idp tenant>`-scoped accounts (OP tenant commands). */
+  readonly issuerAccounts: Map<string, Set<string>>;
+  /** Refresh tokens exchanged for newer ones: presenting one again is reuse. */
+  readonly rotated: Map<string, { userId: string; grantId: string | null }>;
+  /** Message ids (`<protocol> <iss> <jti>`) already processed, with their outcome. */
+  readonly messages: Map<string, { outcome: string; terminationIds: readonly string[] }>;
+}
+
+export interface AccountsState {
+  readonly tenants: Map<string, TenantAccounts>;
+}
+
+const create = (): TenantAccounts => ({
+  identifiers: new Map(),
+  idpSessions: new Map(),
+  states: new Map(),
+  issuerAccounts: new Map(),
+  rotated: new Map(),
+  messages: new Map(),
+});
+
+export const messageKey = (protocol: string, issuer: string, messageId: string) => `${protocol} ${issuer} ${messageId}`;
+
+export const accounts: Projection<AccountsState> = {
+  name: 'accounts',
+  initialState: () => ({ tenants: new Map() }),
+  evolve(state, recorded) {
+    apply(tenantState(state.tenants, recorded.metadata.tenant, create), recorded);
+    return state;
+  },
+  snapshot: (state) => canonical(state.tenants),
+};
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+function apply(accounts: TenantAccounts, { event }: RecordedEvent): void {
+  switch (event.type) {
+    case 'SessionStarted': {
+      const d = event.data;
+      accounts.identifiers.set(`opaque:${d.userId}`, d.userId);
+      if (!accounts.states.has(d.userId)) accounts.states.set(d.userId, 'ACTIVE');
+      if (d.idpIssuer && d.idpSubject) {
+        accounts.identifiers.set(`iss_sub:${d.idpIssuer} ${d.idpSubject}`, d.userId);
+        addTo(accounts.issuerAccounts, d.idpIssuer, d.userId);
+      }
+      if (d.idpIssuer && d.idpSid) addTo(accounts.idpSessions, `${d.idpIssuer} ${d.idpSid}`, d.sessionId);
+      return;
+    }
+    case 'UserIdentityLinked':
+      for (const key of event.data.identifiers) accounts.identifiers.set(key, event.data.userId);
+      accounts.identifiers.set(`opaque:${event.data.userId}`, event.data.userId);
+      if (!accounts.states.has(event.data.userId)) accounts.states.set(event.data.userId, 'ACTIVE');
+      return;
+    case 'AccountStateChanged': {
+      const d = event.data;
+      accounts.states.set(d.userId, d.state);
+      accounts.identifiers.set(`iss_sub:${d.issuer} ${d.idpSubject}`, d.userId);
+      accounts.identifiers.set(`opaque:${d.userId}`, d.userId);
+      if (d.state === 'UNKNOWN') accounts.issuerAccounts.get(d.issuer)?.delete(d.userId);
+      else addTo(accounts.issuerAccounts, d.issuer, d.userId);
+      return;
+    }
+    case 'RefreshTokenRotated':
+      accounts.rotated.set(event.data.tokenId, { userId: event.data.userId, grantId: event.data.grantId });
+      return;
+    case 'IdpMessageReceived': {
+      const d = event.data;
+      accounts.messages.set(messageKey(d.protocol, d.issuer, d.messageId), { outcome: d.outcome, terminationIds: d.terminationIds });
+      return;
+    }
+    default:
+      return;
+  }
+}

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import { JwtRejected, unverifiedIssuer, verifyJwt } from '@killswitch/protocols';
+import type { SubjectRef } from '@killswitch/domain';
+import { tenantPath, type IdpRouteDeps } from './common.ts';
+
+const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+/**
+ * OIDC Back-Channel Logout 1.0 (errata set 1): Session Invalidation of the RP sessions linked to
+ * `sid` (or all of the user's with `sub` only), plus their non-offline refresh tokens.
+ */
+export function backchannelLogoutRoute(app: FastifyInstance, { registry, gateway, now }: IdpRouteDeps): void {
+  app.post<{ Params: { tenant: string }; Body: { logout_token?: string } }>(
+    '/idp/:tenant/backchannel-logout',
+    {
+      schema: {
+        summary: 'OIDC Back-Channel Logout',
+        description:
+          'Form-encoded `logout_token`. 200 on success (also when nothing was logged in), 400 `{"error":"invalid_request"}` otherwise.',
+        tags: ['idp'],
+        params: tenantPath,
+        consumes: ['application/x-www-form-urlencoded'],
+        body: { type: 'object', properties: { logout_token: { type: 'string', maxLength: 16384 } } },
+      },
+      config: { idpErrors: 'oauth' },
+    },
+    async (request, reply) => {
+      void reply.header('cache-control', 'no-store');
+      const bad = (description: string, status = 400) =>
+        reply.status(status).send({ error: 'invalid_request', error_description: description });
+      const { tenant } = request.params;
+      const token = request.body?.logout_token;
+      if (!token) return bad('logout_token is required');
+      const issuer = unverifiedIssuer(token);
+      const registered = issuer ? registry.idp(tenant, issuer) : undefined;
+      if (!issuer || !registered) return bad('unknown issuer');
+      let claims: Record<string, unknown>;
+      try {
+        claims = await verifyJwt(token, registered.trusted, {
+          typ: ['logout+jwt'],
+          typOptional: true, // explicit typing is only RECOMMENDED; other explicit types are refused
+          audience: registered.idp.clientId,
+          required: ['iss', 'aud', 'iat', 'exp', 'jti', 'events'],
+          forbidden: ['nonce'],
+          clockSkewSeconds: registry.current.clockSkewSeconds,
+          maxAgeSeconds: registry.current.maxMessageAgeSeconds,
+          now,
+        });
+      } catch (error) {
+        if (!(error instanceof JwtRejected)) throw error;
+        return bad(error.message, error.code === 'ERR_JWKS_UNAVAILABLE' ? 503 : 400);
+      }
+      const events = claims.events as Record<string, unknown> | undefined;
+      const logout = events && typeof events === 'object' ? events[LOGOUT_EVENT] : undefined;
+      if (!logout || typeof logout !== 'object' || Array.isArray(logout)) return bad(`events must contain ${LOGOUT_EVENT} as an object`);
+      const sid = typeof claims.sid === 'string' ? claims.sid : null;
+      const sub = typeof claims.sub === 'string' ? claims.sub : null;
+      if (!sid && !sub) return bad('sub or sid is required');
+      const jti = String(claims.jti);
+      if (gateway.isReplay(tenant, { protocol: 'bcl', issuer, messageId: jti })) return bad('logout token already used');
+      const userId = sub ? gateway.resolveUser(tenant, [{ format: 'iss_sub', key: `iss_sub:${issuer} ${sub}`, members: {} }]) : null;
+      let targets: SubjectRef[] = [];
+      if (sid) targets = gateway.sessionsOfIdpSession(tenant, issuer, sid, userId).map((id) => ({ type: 'SESSION', id }));
+      else if (userId) targets = [{ type: 'USER', id: userId }];
+      const owner = userId ?? (targets[0] ? gateway.sessionOwner(tenant, targets[0].id) : null);
+      const plans = owner ? gateway.plan(tenant, 'bcl.logout', owner, targets).map((p) => ({ ...p, revokeOnlineGrants: true })) : [];
+      const message = {
+        protocol: 'bcl' as const,
+        issuer,
+        messageId: jti,
+        messageType: 'bcl.logout',
+        raw: token,
+        idpEventTime: null,
+        reason: 'back-channel logout',
+      };
+      // Unknown or already-ended sessions: the logout is considered successful (spec §6).
+      await gateway.apply(tenant, message, plans, plans.length > 0 ? undefined : 'no-subject');
+      return reply.status(200).send();
+    },
+  );
+}

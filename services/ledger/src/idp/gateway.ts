@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import type { SubjectRef, SubjectType } from '@killswitch/domain';
+import { WrongExpectedVersion } from '@killswitch/event-store';
+import { accounts, messageKey, sessionGraph, type TenantAccounts, type TerminationRecord } from '@killswitch/projections';
+import { scopeFor, simpleSubjects, type MessageType, type ScopeChoice, type SimpleSubject, type SubjectId } from '@killswitch/protocols';
+import type { EventData } from '@killswitch/schemas';
+import type { Caller } from '../application/context.ts';
+import type { Ledger } from '../application/ledger.ts';
+
+export type Protocol = 'ssf' | 'op-commands' | 'gtr' | 'bcl' | 'rfc7009' | 'rfc9700';
+type Source = EventData<'TerminationRequested'>['source'];
+
+const SOURCES: Record<Protocol, Source> = {
+  ssf: 'SSF',
+  'op-commands': 'OP_COMMANDS',
+  gtr: 'GLOBAL_TOKEN_REVOCATION',
+  bcl: 'BACKCHANNEL_LOGOUT',
+  rfc7009: 'RFC7009',
+  rfc9700: 'RFC7009',
+};
+
+/** A verified message from an IdP (or an RP client), ready to be applied. */
+export interface IdpMessage {
+  readonly protocol: Protocol;
+  readonly issuer: string;
+  readonly messageId: string;
+  readonly messageType: string;
+  readonly raw: string;
+  readonly idpEventTime: number | null;
+  readonly reason: string;
+}
+
+export interface TerminationPlan {
+  readonly scope: EventData<'TerminationRequested'>['scope'];
+  readonly target: SubjectRef;
+  readonly revokeOnlineGrants?: boolean;
+}
+
+export interface AppliedMessage {
+  readonly replayed: boolean;
+  readonly terminations: TerminationRecord[];
+}
+
+export const digestOf = (raw: string) => createHash('sha256').update(raw).digest('base64url');
+
+/**
+ * Between the protocol endpoints and the ledger: resolves the subjects an IdP names within the
+ * endpoint's tenant only, turns a message into terminations at the tenant's policy scope, and
+ * records the message so that a replay is recognised by the event store.
+ */
+export class IdpGateway {
+  constructor(private readonly ledger: Ledger) {}
+
+  private accounts(tenant: string): TenantAccounts | undefined {
+    return this.ledger.deps.host.state(accounts).tenants.get(tenant);
+  }
+
+  isReplay(tenant: string, message: Pick<IdpMessage, 'protocol' | 'issuer' | 'messageId'>): boolean {
+    return this.accounts(tenant)?.messages.has(messageKey(message.protocol, message.issuer, message.messageId)) ?? false;
+  }
+
+  /** The user named by any of these identifiers, in this tenant only. */
+  resolveUser(tenant: string, subjects: readonly SimpleSubject[]): string | null {
+    const known = this.accounts(tenant)?.identifiers;
+    for (const subject of subjects) {
+      const userId = known?.get(subject.key);
+      if (userId) return userId;
+    }
+    return null;
+  }
+
+  /** RP sessions derived from an IdP session (`sid`), optionally only those of one user. */
+  sessionsOfIdpSession(tenant: string, issuer: string, idpSid: string, userId: string | null): string[] {
+    const ids = [...(this.accounts(tenant)?.idpSessions.get(`${issuer} ${idpSid}`) ?? [])];
+    const graph = this.ledger.deps.host.state(sessionGraph).tenants.get(tenant);
+    return ids.filter((id) => userId === null || graph?.sessions.get(id)?.userId === userId);
+  }
+
+  sessionOwner(tenant: string, sessionId: string): string | null {
+    return this.ledger.deps.host.state(sessionGraph).tenants.get(tenant)?.sessions.get(sessionId)?.userId ?? null;
+  }
+
+  liveSessionsOnDevice(tenant: string, userId: string, deviceId: string): string[] {
+    const graph = this.ledger.deps.host.state(sessionGraph).tenants.get(tenant);
+    return graph
+      ? graph
+          .sessionsOfDevice(deviceId)
+          .filter((s) => s.userId === userId)
+          .map((s) => s.id)
+      : [];
+  }
+
+  accountState(tenant: string, userId: string) {
+    return this.accounts(tenant)?.states.get(userId) ?? 'UNKNOWN';
+  }
+
+  usersOfIssuer(tenant: string, issuer: string): string[] {
+    return [...(this.accounts(tenant)?.issuerAccounts.get(issuer) ?? [])];
+  }
+
+  subjectOf(subjectId: SubjectId, member: 'user' | 'session' | 'device' | 'tenant'): readonly SimpleSubject[] {
+    if (subjectId.kind === 'complex') return simpleSubjects(subjectId.members[member] as never);
+    if (member !== 'user') return [];
+    return subjectId.kind === 'aliases' ? subjectId.subjects : [subjectId.subject];
+  }
+
+  /**
+   * The plans for a message type at the tenant's scope: the default scope keeps the natural
+   * targets; an override to Global Revocation targets the user; `NONE` ends nothing.
+   */
+  plan(tenant: string, type: MessageType, userId: string, targets: readonly SubjectRef[]): TerminationPlan[] {
+    const policy = (this.ledger.deps.scopePolicy?.(tenant) ?? {}) as Partial<Record<string, ScopeChoice>>;
+    const scope = scopeFor(type, policy);
+    if (scope === 'NONE') return [];
+    if (scope === 'GLOBAL_REVOCATION') return [{ scope, target: { type: 'USER', id: userId } }];
+    return targets.map((target) => ({ scope, target }));
+  }
+
+  /** The IdP's `sub` for a user, from the identifiers it is known by. */
+  idpSubjectOf(tenant: string, issuer: string, userId: string): string | null {
+    for (const [key, user] of this.accounts(tenant)?.identifiers ?? []) {
+      if (user === userId && key.startsWith(`iss_sub:${issuer} `)) return key.slice(`iss_sub:${issuer} `.length);
+    }
+    return null;
+  }
+
+  /** Applies the plans, then `after` (a state change), then records the message. */
+  async applyWith(
+    tenant: string,
+    message: IdpMessage,
+    plans: readonly TerminationPlan[],
+    after: () => Promise<void>,
+  ): Promise<AppliedMessage> {
+    return this.apply(tenant, message, plans, undefined, after);
+  }
+
+  /** Applies the plans (each idempotent by its own id), then records the message once. */
+  async apply(
+    tenant: string,
+    message: IdpMessage,
+    plans: readonly TerminationPlan[],
+    outcome?: string,
+    after?: () => Promise<void>,
+  ): Promise<AppliedMessage> {
+    const caller: Caller = {
+      tenant,
+      actor: `idp:${message.issuer}`,
+      source: message.protocol,
+      correlationId: `${message.protocol}:${message.messageId}`,
+    };
+    const digest = digestOf(message.raw);
+    const terminations: TerminationRecord[] = [];
+    for (const [index, plan] of plans.entries()) {
+      const { record } = await this.ledger.terminate(caller, {
+        scope: plan.scope,
+        target: plan.target,
+        reason: message.reason,
+        source: SOURCES[message.protocol],
+        messageIdentity: { issuer: message.issuer, messageId: plans.length > 1 ? `${message.messageId}#${index}` : message.messageId },
+        messageDigest: digest,
+        idpEventTime: message.idpEventTime,
+        revokeOnlineGrants: plan.revokeOnlineGrants ?? false,
+      });
+      terminations.push(record);
+    }
+    await after?.();
+    const replayed = !(await this.record(caller, message, digest, outcome ?? (plans.length > 0 ? 'applied' : 'no-action'), terminations));
+    return { replayed, terminations };
+  }
+
+  /** Records a message with no termination (informational signals, lifecycle commands). */
+  async record(
+    caller: Caller,
+    message: IdpMessage,
+    digest: string,
+    outcome: string,
+    terminations: readonly TerminationRecord[] = [],
+  ): Promise<boolean> {
+    const streamId = `message-${caller.tenant}:${createHash('sha256')
+      .update(messageKey(message.protocol, message.issuer, message.messageId))
+      .digest('base64url')}`;
+    try {
+      const result = await this.ledger.deps.store.append({
+        streamId,
+        expected: 'no_stream',
+        events: [
+          {
+            event: {
+              type: 'IdpMessageReceived',
+              data: {
+                protocol: message.protocol,
+                issuer: message.issuer,
+                messageId: message.messageId,
+                messageType: message.messageType,
+                digest,
+                idpEventTime: message.idpEventTime,
+                receivedAt: this.ledger.deps.now(),
+                outcome,
+                terminationIds: terminations.map((t) => t.terminationId),
+              },
+            },
+            metadata: {
+              tenant: caller.tenant,
+              correlationId: caller.correlationId,
+              causationId: null,
+              actor: caller.actor,
+              source: caller.source,
+              idpEventTime: message.idpEventTime,
+            },
+          },
+        ],
+      });
+      await this.ledger.deps.host.waitFor(result.position);
+      return true;
+    } catch (error) {
+      if (error instanceof WrongExpectedVersion) return false;
+      throw error;
+    }
+  }
+
+  callerFor(tenant: string, message: Pick<IdpMessage, 'protocol' | 'issuer' | 'messageId'>): Caller {
+    return { tenant, actor: `idp:${message.issuer}`, source: message.protocol, correlationId: `${message.protocol}:${message.messageId}` };
+  }
+}
+
+export const subjectRef = (type: SubjectType, id: string): SubjectRef => ({ type, id });
