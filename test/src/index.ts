@@ -1,1 +1,2 @@
 export * from './test-ledger.ts';
+export * from './idp-harness.ts';

@@ -14,8 +14,15 @@ export const KEYS = {
   otherAdmin: 'ks_test_other_admin',
 } as const;
 
-export function testConfig(dataDir: string, extra: Record<string, unknown> = {}): LedgerConfig {
+export const PUBLIC_BASE_URL = 'https://rp.example.test';
+
+export function testConfig(
+  dataDir: string,
+  extra: Record<string, unknown> = {},
+  tenantExtras: Record<string, Record<string, unknown>> = {},
+): LedgerConfig {
   return parseConfig({
+    publicBaseUrl: PUBLIC_BASE_URL,
     host: '127.0.0.1',
     port: 0,
     dataDir,
@@ -29,8 +36,13 @@ export function testConfig(dataDir: string, extra: Record<string, unknown> = {})
           { name: 'ingest', sha256: sha256(KEYS.ingest), roles: ['ingest'] },
           { name: 'read', sha256: sha256(KEYS.read), roles: ['read'] },
         ],
+        ...tenantExtras.acme,
       },
-      { id: 'other', apiKeys: [{ name: 'admin', sha256: sha256(KEYS.otherAdmin), roles: ['ingest', 'read', 'respond', 'audit'] }] },
+      {
+        id: 'other',
+        apiKeys: [{ name: 'admin', sha256: sha256(KEYS.otherAdmin), roles: ['ingest', 'read', 'respond', 'audit'] }],
+        ...tenantExtras.other,
+      },
     ],
     ...extra,
   });
@@ -41,6 +53,13 @@ export interface TestLedger {
   readonly dataDir: string;
   readonly runtime: Runtime;
   readonly app: FastifyInstance;
+  /** Raw request (no API key): for the IdP protocol endpoints. */
+  raw(
+    method: string,
+    path: string,
+    body: string | undefined,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers; text: string }>;
   /** JSON request with an API key; returns status and parsed body. */
   call(
     method: string,
@@ -56,11 +75,18 @@ export interface TestLedger {
 }
 
 /** A real ledger: a real SQLite file, a real HTTP server on loopback. */
-export async function startTestLedger(options: { dataDir?: string; now?: () => number } = {}): Promise<TestLedger> {
+export async function startTestLedger(
+  options: {
+    dataDir?: string;
+    now?: () => number;
+    tenantExtras?: Record<string, Record<string, unknown>>;
+    extra?: Record<string, unknown>;
+  } = {},
+): Promise<TestLedger> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ks-e2e-'));
-  const config = testConfig(dataDir);
+  const config = testConfig(dataDir, options.extra, options.tenantExtras);
   const runtime = await startRuntime(config, options.now ? { now: options.now } : {});
-  const app = await buildApp({ config, ledger: runtime.ledger, store: runtime.store, host: runtime.host, logger: false });
+  const app = await buildApp({ config, ledger: runtime.ledger, store: runtime.store, host: runtime.host, logger: false, idp: runtime.idp });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const ledger: TestLedger = {
     url,
@@ -81,6 +107,17 @@ export async function startTestLedger(options: { dataDir?: string; now?: () => n
         /* not JSON */
       }
       return { status: response.status, body: parsed };
+    },
+    async raw(method, path, body, headers = {}) {
+      const response = await fetch(`${url}${path}`, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        /* not JSON */
+      }
+      return { status: response.status, body: parsed, headers: response.headers, text };
     },
     async restart() {
       await ledger.close();
