@@ -33,7 +33,7 @@ export class IdpSimulator {
   /** Number of upcoming poll requests to fail with 500. */
   failPolls = 0;
   private keys: SigningKey[] = [];
-  private rogue!: SigningKey;
+  private rogue: SigningKey[] = [];
   private server!: Server;
   url = '';
 
@@ -44,7 +44,7 @@ export class IdpSimulator {
   static async start(): Promise<IdpSimulator> {
     const idp = new IdpSimulator();
     idp.keys = [await idp.newKey('RS256'), await idp.newKey('ES256')];
-    idp.rogue = await idp.newKey('RS256');
+    idp.rogue = [await idp.newKey('RS256'), await idp.newKey('ES256')];
     idp.server = createServer((req, res) => void idp.route(req, res));
     await new Promise<void>((resolve) => idp.server.listen(0, '127.0.0.1', resolve));
     idp.url = `http://127.0.0.1:${(idp.server.address() as AddressInfo).port}`;
@@ -71,7 +71,7 @@ export class IdpSimulator {
         .setProtectedHeader({ alg: 'HS256', typ: options.typ ?? 'JWT' })
         .sign(new TextEncoder().encode('a-shared-secret-that-is-long-enough!'));
     }
-    const key = options.rogue ? this.rogue : (this.keys.find((k) => k.alg === alg) as SigningKey);
+    const key = (options.rogue ? this.rogue : this.keys).find((k) => k.alg === alg) as SigningKey;
     const header: Record<string, string> = { alg, kid: options.kid ?? key.kid };
     if (options.typ !== null) header.typ = options.typ ?? 'JWT';
     return new SignJWT(claims).setProtectedHeader(header as never).sign(key.privateKey);

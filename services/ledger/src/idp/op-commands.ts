@@ -99,8 +99,9 @@ export class OpCommands {
   async handle(tenant: string, token: string | undefined): Promise<CommandResult> {
     if (!token) return error(400, 'invalid_request', 'command_token is required');
     const issuer = unverifiedIssuer(token);
-    const registered = issuer ? this.registry.idp(tenant, issuer) : undefined;
-    if (!issuer || !registered) return error(401, 'unrecognized_provider', 'the issuer is not a recognized OpenID Provider');
+    if (!issuer) return error(400, 'invalid_request', 'command_token is not a JWT with an issuer');
+    const registered = this.registry.idp(tenant, issuer);
+    if (!registered) return error(401, 'unrecognized_provider', 'the issuer is not a recognized OpenID Provider');
     let claims: Record<string, unknown>;
     try {
       claims = await verifyJwt(token, registered.trusted, {

@@ -12,6 +12,10 @@ export type { IdpRouteDeps } from './common.ts';
 /** The IdP-facing protocol endpoints, with their own (small) body limit. */
 export function idpRoutes(deps: IdpRouteDeps, bodyLimit: number) {
   return async (app: FastifyInstance) => {
+    // IdP messages are small: a route-level limit, so oversized bodies get 413 before any parsing.
+    app.addHook('onRoute', (route) => {
+      route.bodyLimit ??= bodyLimit;
+    });
     registerRawParsers(app, bodyLimit);
     for (const routes of [
       ssfPushRoute,
