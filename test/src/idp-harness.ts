@@ -40,6 +40,7 @@ export async function startIdpHarness(
             idpTenant: IDP_TENANT,
             ssf: { pushAuthorizationSha256: sha256(PUSH_AUTHORIZATION) },
             gtr: { clientCredentials: [{ clientId: GTR_CLIENT.id, secretSha256: sha256(GTR_CLIENT.secret) }] },
+            ...options.idpExtra?.(idp),
           },
         ],
         clients: [{ clientId: RP_CLIENT.id, secretSha256: sha256(RP_CLIENT.secret) }],

@@ -5,3 +5,5 @@ export { Ledger } from './application/ledger.ts';
 export type { Fact } from './application/facts.ts';
 export type { Caller } from './application/context.ts';
 export { createLogger } from './logger.ts';
+export { SsfPoller } from './idp/ssf/poller.ts';
+export { SsfStreamClient } from './idp/ssf/streams.ts';

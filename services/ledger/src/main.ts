@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   if (demo)
     logger.warn({ config: path }, 'using the demo configuration (tenant "demo", published API keys): set KILLSWITCH_CONFIG for real use');
   const started = Date.now();
-  const runtime = await startRuntime(config);
+  const runtime = await startRuntime(config, {
+    onSsfError: (error, context) => logger.warn({ context, err: { message: (error as Error).message } }, 'SSF stream problem'),
+  });
   logger.info({ position: runtime.host.position, ms: Date.now() - started, dataDir: config.dataDir }, 'projections caught up');
   const app = await buildApp({ config, ledger: runtime.ledger, store: runtime.store, host: runtime.host, logger, idp: runtime.idp });
   // The tenant registry reloads on SIGHUP; an invalid file keeps the running configuration.
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   });
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info(`Killswitch ledger listening on ${address} (OpenAPI: ${address}/openapi.json)`);
+  await runtime.ssf.connectAll(); // after listening: transmitters may push verification events at once
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

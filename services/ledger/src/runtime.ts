@@ -7,6 +7,7 @@ import type { IdpRouteDeps } from './http/idp/index.ts';
 import { IdpGateway } from './idp/gateway.ts';
 import { TenantRegistry } from './idp/registry.ts';
 import { SetReceiver } from './idp/ssf/receiver.ts';
+import { SsfConnector } from './idp/ssf/connector.ts';
 
 export interface Runtime {
   readonly store: EventStore;
@@ -17,11 +18,16 @@ export interface Runtime {
   readonly receiver: SetReceiver;
   /** What `buildApp` needs for the IdP endpoints. */
   readonly idp: IdpRouteDeps;
+  /** SSF streams connected by configuration (poll clients, stream management). */
+  readonly ssf: SsfConnector;
   close(): Promise<void>;
 }
 
 /** Composition root: the embedded store, every projection caught up, the ledger on top. */
-export async function startRuntime(config: LedgerConfig, options: { now?: () => number; store?: EventStore } = {}): Promise<Runtime> {
+export async function startRuntime(
+  config: LedgerConfig,
+  options: { now?: () => number; store?: EventStore; onSsfError?: (error: unknown, context: string) => void } = {},
+): Promise<Runtime> {
   const store = options.store ?? new SqliteEventStore({ path: join(resolve(config.dataDir), 'events.sqlite') });
   const host = new ProjectionHost(store);
   for (const projection of ALL_PROJECTIONS) host.register(projection as never);
@@ -39,6 +45,7 @@ export async function startRuntime(config: LedgerConfig, options: { now?: () => 
   await ledger.completePending();
   const gateway = new IdpGateway(ledger);
   const receiver = new SetReceiver(registry, gateway, now);
+  const ssf = new SsfConnector(registry, receiver, options.onSsfError);
   return {
     store,
     host,
@@ -47,7 +54,9 @@ export async function startRuntime(config: LedgerConfig, options: { now?: () => 
     gateway,
     receiver,
     idp: { registry, gateway, receiver, ledger, now },
+    ssf,
     async close() {
+      await ssf.stop();
       await host.stop();
       await store.close();
     },

@@ -29,10 +29,14 @@ export function ssfPushRoute(app: FastifyInstance, { registry, receiver }: IdpRo
       const issuer = unverifiedIssuer(token);
       const registered = issuer ? registry.idp(tenant, issuer) : undefined;
       const expected = registered?.idp.ssf?.pushAuthorizationSha256;
-      // The transmitter must send the exact Authorization value configured for its stream.
-      if (expected !== undefined && !matchesSha256(request.headers.authorization, expected)) {
-        return setError(reply, 400, 'authentication_failed', 'missing or incorrect Authorization header');
-      }
+      const connected = issuer ? receiver.pushAuthorizationOf(tenant, issuer) : undefined;
+      // The transmitter must send the exact Authorization value given for its stream.
+      const presented = request.headers.authorization;
+      const authorized =
+        (expected === undefined && connected === undefined) ||
+        (expected !== undefined && matchesSha256(presented, expected)) ||
+        (connected !== undefined && matchesSha256(presented, connected));
+      if (!authorized) return setError(reply, 400, 'authentication_failed', 'missing or incorrect Authorization header');
       const outcome = await receiver.receive(tenant, token);
       if (!outcome.ok) return setError(reply, outcome.status, outcome.err, outcome.description);
       return reply.status(202).send();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import type { SubjectRef } from '@killswitch/domain';
 import {
@@ -200,6 +201,18 @@ export class SetReceiver {
 
   private ownerOf(tenant: string, sessionId: string): string | null {
     return this.gateway.sessionOwner(tenant, sessionId);
+  }
+
+  private readonly pushAuthorizations = new Map<string, string>();
+
+  /** A push credential handed to a transmitter through stream management (kept in memory only). */
+  acceptPushAuthorization(tenant: string, issuer: string, authorization: string): void {
+    this.pushAuthorizations.set(`${tenant} ${issuer}`, createHash('sha256').update(authorization).digest('hex'));
+  }
+
+  /** SHA-256 (hex) of the push credential handed out for this tenant and issuer. */
+  pushAuthorizationOf(tenant: string, issuer: string): string | undefined {
+    return this.pushAuthorizations.get(`${tenant} ${issuer}`);
   }
 
   expectState(tenant: string, issuer: string, state: string): void {
