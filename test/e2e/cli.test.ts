@@ -69,6 +69,7 @@ describe('CLI', () => {
       'session-inventory',
       'termination-status',
       'audit-trail',
+      'accounts',
     ]);
   });
 });
