@@ -24,7 +24,11 @@ export interface IdpHarness {
 
 /** A ledger whose tenants trust one simulated IdP each, and alice, bob and carol logged in through acme's. */
 export async function startIdpHarness(
-  options: { scopePolicy?: Record<string, string>; extra?: Record<string, unknown>; idpExtra?: (idp: IdpSimulator) => Record<string, unknown> } = {},
+  options: {
+    scopePolicy?: Record<string, string>;
+    extra?: Record<string, unknown>;
+    idpExtra?: (idp: IdpSimulator) => Record<string, unknown>;
+  } = {},
 ): Promise<IdpHarness> {
   const [idp, otherIdp] = await Promise.all([IdpSimulator.start(), IdpSimulator.start()]);
   const ledger = await startTestLedger({
