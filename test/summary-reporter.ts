@@ -5,15 +5,22 @@ export default class SummaryReporter implements Reporter {
   onFinished(files: readonly RunnerTestFile[] = []): void {
     const counts = { passed: 0, failed: 0, skipped: 0 };
     const visit = (task: RunnerTask): void => {
-      if (task.type === 'suite') return task.tasks.forEach(visit);
+      if (task.type === 'suite') {
+        const before = counts.failed;
+        task.tasks.forEach(visit);
+        // A suite whose hook failed fails even though its tests never ran.
+        if (task.result?.state === 'fail' && counts.failed === before) counts.failed++;
+        return;
+      }
       const state = task.result?.state;
       if (state === 'pass') counts.passed++;
       else if (state === 'fail') counts.failed++;
       else counts.skipped++;
     };
     files.forEach((file) => {
-      if (file.result?.state === 'fail' && file.tasks.length === 0) counts.failed++; // a file that failed to load
+      const before = counts.failed;
       file.tasks.forEach(visit);
+      if (file.result?.state === 'fail' && counts.failed === before) counts.failed++; // a file that failed to load or in a hook
     });
     process.stdout.write(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
   }

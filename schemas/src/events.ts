@@ -15,6 +15,8 @@ export const EVENT_TYPES = [
   'AccountStateChanged',
   'IdpMessageReceived',
   'RefreshTokenRotated',
+  'TerminationPropagated',
+  'TerminationPropagationCompleted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -33,6 +35,8 @@ interface EventDataMap {
   AccountStateChanged: E.AccountStateChanged;
   IdpMessageReceived: E.IdpMessageReceived;
   RefreshTokenRotated: E.RefreshTokenRotated;
+  TerminationPropagated: E.TerminationPropagated;
+  TerminationPropagationCompleted: E.TerminationPropagationCompleted;
 }
 
 export type EventData<T extends EventType> = EventDataMap[T];

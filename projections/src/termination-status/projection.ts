@@ -11,6 +11,8 @@ export interface TerminationRecord {
   recordedAt: number;
   actor: string;
   correlationId: string;
+  /** When each enforcer applied it, and when the last live one did. */
+  propagation: { enforcers: Record<string, number>; completed: EventData<'TerminationPropagationCompleted'> | null };
 }
 
 export interface TerminationStatusState {
@@ -33,9 +35,17 @@ export const terminationStatus: Projection<TerminationStatusState> = {
         recordedAt: recorded.recordedAt,
         actor: recorded.metadata.actor,
         correlationId: recorded.metadata.correlationId,
+        propagation: { enforcers: {}, completed: null },
       });
     } else if (event.type === 'SubjectRevoked') {
       terminations.get(event.data.terminationId)?.revoked.push(event.data);
+    } else if (event.type === 'TerminationPropagated') {
+      const record = terminations.get(event.data.terminationId);
+      if (record && record.propagation.enforcers[event.data.enforcerId] === undefined)
+        record.propagation.enforcers[event.data.enforcerId] = event.data.appliedAt;
+    } else if (event.type === 'TerminationPropagationCompleted') {
+      const record = terminations.get(event.data.terminationId);
+      if (record) record.propagation.completed ??= event.data;
     } else if (event.type === 'TerminationApplied') {
       const record = terminations.get(event.data.terminationId);
       if (record) {

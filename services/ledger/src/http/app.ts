@@ -16,6 +16,7 @@ import { forensicRoutes } from './routes/forensics.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { terminationRoutes } from './routes/terminations.ts';
+import { feedRoutes } from './routes/feed.ts';
 import { idpRoutes, type IdpRouteDeps } from './idp/index.ts';
 
 export interface AppDeps {
@@ -91,7 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   const routeDeps: RouteDeps = { ...deps, metrics };
-  for (const routes of [opsRoutes, factRoutes, terminationRoutes, checkRoutes, sessionRoutes, forensicRoutes]) routes(app, routeDeps);
+  for (const routes of [opsRoutes, factRoutes, terminationRoutes, checkRoutes, sessionRoutes, forensicRoutes, feedRoutes])
+    routes(app, routeDeps);
   if (deps.idp)
     await app.register(idpRoutes(deps.idp, deps.config.idpBodyLimitBytes), { bodyLimit: deps.config.idpBodyLimitBytes } as never);
   await app.ready();

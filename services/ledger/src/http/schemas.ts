@@ -4,6 +4,9 @@ export const shortText = { type: 'string', maxLength: 1024 } as const;
 export const epochMs = { type: 'integer', minimum: 0, maximum: 8_640_000_000_000_000 } as const;
 export const numericDate = { type: 'number', minimum: 0, maximum: 8_640_000_000_000 } as const;
 
+/** A non-negative integer in a query string (query values are strings; bodies are never coerced). */
+export const digits = { type: 'string', pattern: '^[0-9]{1,15}$' } as const;
+
 export const tenantParams = {
   type: 'object',
   required: ['tenant'],
@@ -168,6 +171,17 @@ export const terminationSchema = {
         bearerDeadline: { type: 'integer' },
         deviceBoundDeadline: { type: 'integer' },
         meets: { type: 'boolean' },
+      },
+    },
+    propagation: {
+      type: 'object',
+      properties: {
+        enforcers: {
+          type: 'array',
+          items: { type: 'object', properties: { enforcerId: { type: 'string' }, appliedAt: { type: 'integer' } } },
+        },
+        completedAt: { type: ['integer', 'null'] },
+        propagationMs: { type: ['integer', 'null'] },
       },
     },
   },

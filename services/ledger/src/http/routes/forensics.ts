@@ -3,7 +3,7 @@ import type { SubjectType } from '@killswitch/domain';
 import { verifyChain } from '@killswitch/projections';
 import type { RouteDeps } from '../app.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
-import { id, SUBJECT_TYPES, tenantParams } from '../schemas.ts';
+import { digits, id, SUBJECT_TYPES, tenantParams } from '../schemas.ts';
 
 export function forensicRoutes(app: FastifyInstance, { ledger }: RouteDeps): void {
   app.get<{ Params: { tenant: string; type: string; id: string } }>(
@@ -29,7 +29,7 @@ export function forensicRoutes(app: FastifyInstance, { ledger }: RouteDeps): voi
     },
   );
 
-  app.get<{ Params: { tenant: string }; Querystring: { after?: number; limit?: number } }>(
+  app.get<{ Params: { tenant: string }; Querystring: { after?: string; limit?: string } }>(
     '/v1/tenants/:tenant/audit',
     {
       config: { role: 'audit' },
@@ -40,15 +40,15 @@ export function forensicRoutes(app: FastifyInstance, { ledger }: RouteDeps): voi
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { after: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 10_000 } },
+          properties: { after: digits, limit: digits },
         },
         response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorBodySchema },
       },
     },
     async (request) => {
       const entries = ledger.auditEntries(request.params.tenant);
-      const after = request.query.after ?? 0;
-      const page = entries.slice(after, after + (request.query.limit ?? 1000));
+      const after = Number(request.query.after ?? 0);
+      const page = entries.slice(after, after + Math.min(10_000, Math.max(1, Number(request.query.limit ?? 1000))));
       return { entries: page, total: entries.length, verification: verifyChain(entries) };
     },
   );

@@ -32,6 +32,11 @@ export function terminationView(record: TerminationRecord, replayed: boolean) {
     ended: applied?.ended,
     residual: applied?.residual,
     verdict: applied?.verdict,
+    propagation: {
+      enforcers: Object.entries(record.propagation.enforcers).map(([enforcerId, appliedAt]) => ({ enforcerId, appliedAt })),
+      completedAt: record.propagation.completed?.completedAt ?? null,
+      propagationMs: record.propagation.completed?.propagationMs ?? null,
+    },
   };
 }
 

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { encodeSingleObject, SchemaRegistry } from '@killswitch/schemas';
+import { ensureTopics, FEED_TOPIC, fromFeedMessage, STATUS_TOPIC } from './feed-codec.ts';
+import { RevocationReplica } from './replica.ts';
+
+export interface EnforcerOptions {
+  readonly tenant: string;
+  /** The ledger's base URL and an API key with the `read` role, for the bootstrap snapshot. */
+  readonly ledgerUrl: string;
+  readonly apiKey: string;
+  readonly brokers: readonly string[];
+  readonly enforcerId?: string;
+  readonly heartbeatMs?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * An enforcement point's view of revocations: bootstraps from the ledger's snapshot, follows the
+ * Kafka feed, answers `check` locally, and reports what it applied (heartbeats and per-termination
+ * acknowledgements on the enforcer-status topic), so the ledger measures propagation.
+ */
+export class Enforcer {
+  readonly id: string;
+  readonly replica: RevocationReplica;
+  private readonly events = SchemaRegistry.load('events');
+  private readonly status = SchemaRegistry.load('kafka');
+  private consumer: Consumer | null = null;
+  private producer: Producer | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private pendingAcks: string[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: EnforcerOptions) {
+    this.id = options.enforcerId ?? `enforcer-${randomUUID()}`;
+    this.replica = new RevocationReplica(options.tenant, options.now, (terminationId) => this.acknowledge(terminationId));
+  }
+
+  async start(): Promise<void> {
+    const kafka = new Kafka({
+      clientId: this.id,
+      brokers: [...this.options.brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 2000 },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin);
+    await admin.disconnect();
+    this.producer = kafka.producer({ allowAutoTopicCreation: true });
+    await this.producer.connect();
+    // Join the feed first (from its end), then take the snapshot: nothing falls between the two.
+    this.consumer = kafka.consumer({ groupId: this.id, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: FEED_TOPIC, fromBeginning: false });
+    const buffered: Array<Parameters<RevocationReplica['apply']>[0]> = [];
+    let live = false;
+    const joined = new Promise<void>((resolve) => this.consumer?.on(this.consumer.events.GROUP_JOIN, () => resolve()));
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        if (!message.value) return;
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        const event = fromFeedMessage(this.events, message.value, headers);
+        if (live) this.replica.apply(event);
+        else buffered.push(event);
+      },
+    });
+    await joined;
+    await this.bootstrap();
+    for (const event of buffered.splice(0)) this.replica.apply(event);
+    live = true;
+    await this.sendStatus('HEARTBEAT', []);
+    this.heartbeat = setInterval(() => void this.sendStatus('HEARTBEAT', []).catch(() => undefined), this.options.heartbeatMs ?? 1000);
+  }
+
+  /** Replays the tenant's feed-relevant events up to now from the ledger. */
+  private async bootstrap(): Promise<void> {
+    let after = 0;
+    for (;;) {
+      const response = await fetch(
+        `${this.options.ledgerUrl}/v1/tenants/${this.options.tenant}/revocation-feed?after=${after}&limit=5000`,
+        {
+          headers: { authorization: `Bearer ${this.options.apiKey}` },
+        },
+      );
+      if (!response.ok) throw new Error(`snapshot failed: ${response.status}`);
+      const page = (await response.json()) as {
+        events: Array<{ value: string; headers: Record<string, string> }>;
+        next: number;
+        done: boolean;
+      };
+      for (const item of page.events) this.replica.apply(fromFeedMessage(this.events, Buffer.from(item.value, 'base64'), item.headers));
+      after = page.next;
+      if (page.done) return;
+    }
+  }
+
+  private acknowledge(terminationId: string): void {
+    this.pendingAcks.push(terminationId);
+    this.flushing = this.flushing.then(() => this.flushAcks()).catch(() => undefined);
+  }
+
+  private async flushAcks(): Promise<void> {
+    const ids = this.pendingAcks.splice(0);
+    if (ids.length > 0) await this.sendStatus('APPLIED', ids);
+  }
+
+  private async sendStatus(kind: 'HEARTBEAT' | 'APPLIED', terminationIds: string[]): Promise<void> {
+    if (!this.producer) return;
+    const value = encodeSingleObject(this.status, 'EnforcerStatus', {
+      enforcerId: this.id,
+      tenant: this.options.tenant,
+      kind,
+      position: this.replica.position,
+      terminationIds,
+      at: Date.now(),
+    });
+    await this.producer.send({ topic: STATUS_TOPIC, acks: -1, messages: [{ key: this.id, value }] });
+  }
+
+  async stop(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.flushing;
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * An enforcement point in its own process: an Enforcer following the real Kafka feed, and a
+ * tiny HTTP API for the test to ask it (`/check?...`) and to see what it applied (`/status`).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Enforcer } from '@killswitch/enforcer';
+
+const env = process.env;
+const enforcer = new Enforcer({
+  tenant: env.ENFORCER_TENANT as string,
+  ledgerUrl: env.LEDGER_URL as string,
+  apiKey: env.LEDGER_KEY as string,
+  brokers: (env.KAFKA_BROKERS as string).split(','),
+  enforcerId: env.ENFORCER_ID as string,
+  heartbeatMs: 500,
+});
+await enforcer.start();
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://enforcer');
+  let body: unknown;
+  if (url.pathname === '/check') {
+    const q = url.searchParams;
+    body = q.has('tokenId')
+      ? enforcer.replica.checkToken(q.get('tokenId') as string)
+      : enforcer.replica.check({
+          sub: q.get('sub') ?? undefined,
+          sid: q.get('sid') ?? undefined,
+          jti: q.get('jti') ?? undefined,
+          iat: q.has('iat') ? Number(q.get('iat')) : undefined,
+        });
+  } else {
+    body = { id: enforcer.id, position: enforcer.replica.position, terminations: Object.fromEntries(enforcer.replica.terminationsApplied) };
+  }
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(`ready ${(server.address() as AddressInfo).port}\n`));
+process.on('SIGTERM', () => void enforcer.stop().then(() => process.exit(0)));

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+
+const ENFORCER = fileURLToPath(new URL('./enforcer-process.ts', import.meta.url));
+
+/** The broker `npm test` started; null (skip, loudly) only off CI. */
+export const kafkaBrokers = (): string | null => inject('kafkaBrokers');
+
+export interface EnforcerProcess {
+  readonly id: string;
+  readonly url: string;
+  readonly child: ChildProcess;
+  check(query: Record<string, string>): Promise<{ active: boolean; reason?: string }>;
+  status(): Promise<{ id: string; position: number; terminations: Record<string, number> }>;
+  stop(): Promise<void>;
+}
+
+/** Starts an enforcer in its own process and waits until it has bootstrapped and joined the feed. */
+export function startEnforcerProcess(options: {
+  id: string;
+  ledgerUrl: string;
+  key: string;
+  tenant: string;
+  brokers: string;
+}): Promise<EnforcerProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ENFORCER], {
+      env: {
+        ...process.env,
+        ENFORCER_ID: options.id,
+        LEDGER_URL: options.ledgerUrl,
+        LEDGER_KEY: options.key,
+        ENFORCER_TENANT: options.tenant,
+        KAFKA_BROKERS: options.brokers,
+        KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`enforcer ${options.id} did not start: ${output}`)), 60_000);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const port = /ready (\d+)/.exec(output)?.[1];
+      if (!port) return;
+      clearTimeout(timer);
+      const url = `http://127.0.0.1:${port}`;
+      resolve({
+        id: options.id,
+        url,
+        child,
+        check: async (query) => (await fetch(`${url}/check?${new URLSearchParams(query)}`)).json() as never,
+        status: async () => (await fetch(`${url}/status`)).json() as never,
+        stop: () =>
+          new Promise<void>((done) => {
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+          }),
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`enforcer ${options.id} exited (${code}): ${output}`)));
+  });
+}
+
+export async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+  const started = Date.now();
+  while (!(await predicate())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
