@@ -17,6 +17,10 @@ export const EVENT_TYPES = [
   'RefreshTokenRotated',
   'TerminationPropagated',
   'TerminationPropagationCompleted',
+  'ReceiptDelivered',
+  'ReceiptDeliveryFailed',
+  'AgentTaskCancelled',
+  'AgentTaskCancellationFailed',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -37,6 +41,10 @@ interface EventDataMap {
   RefreshTokenRotated: E.RefreshTokenRotated;
   TerminationPropagated: E.TerminationPropagated;
   TerminationPropagationCompleted: E.TerminationPropagationCompleted;
+  ReceiptDelivered: E.ReceiptDelivered;
+  ReceiptDeliveryFailed: E.ReceiptDeliveryFailed;
+  AgentTaskCancelled: E.AgentTaskCancelled;
+  AgentTaskCancellationFailed: E.AgentTaskCancellationFailed;
 }
 
 export type EventData<T extends EventType> = EventDataMap[T];

@@ -86,7 +86,15 @@ export async function startTestLedger(
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ks-e2e-'));
   const config = testConfig(dataDir, options.extra, options.tenantExtras);
   const runtime = await startRuntime(config, options.now ? { now: options.now } : {});
-  const app = await buildApp({ config, ledger: runtime.ledger, store: runtime.store, host: runtime.host, logger: false, idp: runtime.idp });
+  const app = await buildApp({
+    config,
+    ledger: runtime.ledger,
+    store: runtime.store,
+    host: runtime.host,
+    logger: false,
+    idp: runtime.idp,
+    signingKey: runtime.signingKey,
+  });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const ledger: TestLedger = {
     url,

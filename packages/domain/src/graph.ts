@@ -46,6 +46,9 @@ export interface GrantNode extends IssuedNode {
 export interface AgentNode extends IssuedNode {
   readonly sessionId: string | null;
   readonly parentAgentId: string | null;
+  /** A2A endpoint and task to cancel when the agent is revoked. */
+  readonly runtimeUrl?: string | null;
+  readonly taskId?: string | null;
 }
 
 export interface TokenNode extends IssuedNode {

@@ -32,6 +32,9 @@ export class IdpSimulator {
   readonly pollQueue = new Map<string, string>();
   /** Number of upcoming poll requests to fail with 500. */
   failPolls = 0;
+  /** Receipts pushed back by the RP (SETs), and how many upcoming pushes to refuse with 500. */
+  readonly receipts: string[] = [];
+  failReceipts = 0;
   private keys: SigningKey[] = [];
   private rogue: SigningKey[] = [];
   private server!: Server;
@@ -140,6 +143,16 @@ export class IdpSimulator {
     if (url.pathname === '/jwks') {
       this.jwksFetches.push(Date.now());
       return json(200, { keys: this.keys.map((k) => k.jwk) });
+    }
+    if (url.pathname === '/receipts') {
+      if (this.failReceipts > 0) {
+        this.failReceipts -= 1;
+        return json(500, { error: 'temporarily unavailable' });
+      }
+      if (req.headers['content-type'] !== 'application/secevent+jwt')
+        return json(400, { err: 'invalid_request', description: 'wrong content type' });
+      this.receipts.push(body);
+      return json(202);
     }
     if (url.pathname === '/.well-known/ssf-configuration') {
       return json(200, {

@@ -73,6 +73,8 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
         revoked: null,
         sessionId: d.sessionId,
         parentAgentId: d.parentAgentId,
+        runtimeUrl: d.runtimeUrl,
+        taskId: d.taskId,
       });
       graph.user(d.userId).agents.add(d.agentId);
       if (d.parentAgentId) graph.childrenOf(`agent:${d.parentAgentId}`).agents.add(d.agentId);

@@ -13,6 +13,10 @@ export interface TerminationRecord {
   correlationId: string;
   /** When each enforcer applied it, and when the last live one did. */
   propagation: { enforcers: Record<string, number>; completed: EventData<'TerminationPropagationCompleted'> | null };
+  /** Receipt to the IdP: delivered, or the failed attempts so far. */
+  receipt: { delivered: EventData<'ReceiptDelivered'> | null; failures: Array<EventData<'ReceiptDeliveryFailed'>> };
+  /** Agent tasks told to stop. */
+  agentCancellations: Array<EventData<'AgentTaskCancelled'> | EventData<'AgentTaskCancellationFailed'>>;
 }
 
 export interface TerminationStatusState {
@@ -36,6 +40,8 @@ export const terminationStatus: Projection<TerminationStatusState> = {
         actor: recorded.metadata.actor,
         correlationId: recorded.metadata.correlationId,
         propagation: { enforcers: {}, completed: null },
+        receipt: { delivered: null, failures: [] },
+        agentCancellations: [],
       });
     } else if (event.type === 'SubjectRevoked') {
       terminations.get(event.data.terminationId)?.revoked.push(event.data);
@@ -46,6 +52,13 @@ export const terminationStatus: Projection<TerminationStatusState> = {
     } else if (event.type === 'TerminationPropagationCompleted') {
       const record = terminations.get(event.data.terminationId);
       if (record) record.propagation.completed ??= event.data;
+    } else if (event.type === 'ReceiptDelivered') {
+      const record = terminations.get(event.data.terminationId);
+      if (record) record.receipt.delivered ??= event.data;
+    } else if (event.type === 'ReceiptDeliveryFailed') {
+      terminations.get(event.data.terminationId)?.receipt.failures.push(event.data);
+    } else if (event.type === 'AgentTaskCancelled' || event.type === 'AgentTaskCancellationFailed') {
+      terminations.get(event.data.terminationId)?.agentCancellations.push(event.data);
     } else if (event.type === 'TerminationApplied') {
       const record = terminations.get(event.data.terminationId);
       if (record) {

@@ -1,8 +1,12 @@
 // Generated from schemas/avro by `npm run gen:schemas`. Do not edit.
 export type { AccountStateChanged } from './AccountStateChanged.ts';
 export type { AgentSpawned } from './AgentSpawned.ts';
+export type { AgentTaskCancellationFailed } from './AgentTaskCancellationFailed.ts';
+export type { AgentTaskCancelled } from './AgentTaskCancelled.ts';
 export type { GrantIssued } from './GrantIssued.ts';
 export type { IdpMessageReceived } from './IdpMessageReceived.ts';
+export type { ReceiptDelivered } from './ReceiptDelivered.ts';
+export type { ReceiptDeliveryFailed } from './ReceiptDeliveryFailed.ts';
 export type { RefreshTokenRotated } from './RefreshTokenRotated.ts';
 export type { SessionActivityRecorded } from './SessionActivityRecorded.ts';
 export type { SessionEnded } from './SessionEnded.ts';
@@ -16,8 +20,12 @@ export type { TokenMinted } from './TokenMinted.ts';
 export type { UserIdentityLinked } from './UserIdentityLinked.ts';
 export type { KillswitchEvents as AccountStateChangedTypes } from './AccountStateChanged.ts';
 export type { KillswitchEvents as AgentSpawnedTypes } from './AgentSpawned.ts';
+export type { KillswitchEvents as AgentTaskCancellationFailedTypes } from './AgentTaskCancellationFailed.ts';
+export type { KillswitchEvents as AgentTaskCancelledTypes } from './AgentTaskCancelled.ts';
 export type { KillswitchEvents as GrantIssuedTypes } from './GrantIssued.ts';
 export type { KillswitchEvents as IdpMessageReceivedTypes } from './IdpMessageReceived.ts';
+export type { KillswitchEvents as ReceiptDeliveredTypes } from './ReceiptDelivered.ts';
+export type { KillswitchEvents as ReceiptDeliveryFailedTypes } from './ReceiptDeliveryFailed.ts';
 export type { KillswitchEvents as RefreshTokenRotatedTypes } from './RefreshTokenRotated.ts';
 export type { KillswitchEvents as SessionActivityRecordedTypes } from './SessionActivityRecorded.ts';
 export type { KillswitchEvents as SessionEndedTypes } from './SessionEnded.ts';

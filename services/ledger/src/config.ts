@@ -41,6 +41,8 @@ export interface IdpConfig {
       readonly eventsRequested: readonly string[];
     };
   };
+  /** Where receipts of this IdP's terminations are pushed (RFC 8935), signed with the RP's key. */
+  readonly receipts?: { readonly endpointUrl: string; readonly authorization?: string };
   readonly gtr?: {
     /** Client credentials accepted instead of a signed bearer JWT (secret stored as SHA-256 hex). */
     readonly clientCredentials?: ReadonlyArray<{ readonly clientId: string; readonly secretSha256: string }>;
@@ -129,6 +131,12 @@ const IDP_SCHEMA = {
           },
         },
       },
+    },
+    receipts: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['endpointUrl'],
+      properties: { endpointUrl: { type: 'string', pattern: URL_PATTERN }, authorization: { type: 'string', minLength: 1 } },
     },
     gtr: {
       type: 'object',

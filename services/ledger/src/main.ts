@@ -14,7 +14,15 @@ async function main(): Promise<void> {
     onSsfError: (error, context) => logger.warn({ context, err: { message: (error as Error).message } }, 'SSF stream problem'),
   });
   logger.info({ position: runtime.host.position, ms: Date.now() - started, dataDir: config.dataDir }, 'projections caught up');
-  const app = await buildApp({ config, ledger: runtime.ledger, store: runtime.store, host: runtime.host, logger, idp: runtime.idp });
+  const app = await buildApp({
+    config,
+    ledger: runtime.ledger,
+    store: runtime.store,
+    host: runtime.host,
+    logger,
+    idp: runtime.idp,
+    signingKey: runtime.signingKey,
+  });
   // The tenant registry reloads on SIGHUP; an invalid file keeps the running configuration.
   process.on('SIGHUP', () => {
     try {

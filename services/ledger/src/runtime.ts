@@ -3,6 +3,7 @@ import { SqliteEventStore, type EventStore } from '@killswitch/event-store';
 import { ALL_PROJECTIONS, ProjectionHost } from '@killswitch/projections';
 import { Ledger } from './application/ledger.ts';
 import type { LedgerConfig } from './config.ts';
+import { loadOrCreateSigningKey, type SigningKey } from '@killswitch/protocols';
 import type { IdpRouteDeps } from './http/idp/index.ts';
 import { IdpGateway } from './idp/gateway.ts';
 import { TenantRegistry } from './idp/registry.ts';
@@ -20,6 +21,7 @@ export interface Runtime {
   readonly idp: IdpRouteDeps;
   /** SSF streams connected by configuration (poll clients, stream management). */
   readonly ssf: SsfConnector;
+  readonly signingKey: SigningKey;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startRuntime(
   const gateway = new IdpGateway(ledger);
   const receiver = new SetReceiver(registry, gateway, now);
   const ssf = new SsfConnector(registry, receiver, options.onSsfError);
+  const signingKey = await loadOrCreateSigningKey(signingKeyPath(config.dataDir));
   return {
     store,
     host,
@@ -55,6 +58,7 @@ export async function startRuntime(
     receiver,
     idp: { registry, gateway, receiver, ledger, now },
     ssf,
+    signingKey,
     async close() {
       await ssf.stop();
       await host.stop();
@@ -62,3 +66,6 @@ export async function startRuntime(
     },
   };
 }
+
+/** Where the RP's receipt-signing key lives (shared by the ledger and the relay). */
+export const signingKeyPath = (dataDir: string) => join(resolve(dataDir), 'keys', 'receipt-signing.jwk.json');

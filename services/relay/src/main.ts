@@ -1,15 +1,25 @@
-import { resolve } from 'node:path';
+import { loadConfig, signingKeyPath } from '@killswitch/ledger';
+import { loadOrCreateSigningKey } from '@killswitch/protocols';
 import { startRelay } from './relay.ts';
 
-/** `node --import tsx services/relay/src/main.ts`: the relay role on its own (KILLSWITCH_DATA_DIR, KILLSWITCH_KAFKA_BROKERS). */
-const dataDir = resolve(process.env.KILLSWITCH_DATA_DIR ?? 'data');
+/**
+ * `npm run relay`: the relay role on its own, against the ledger's data directory and configuration
+ * (KILLSWITCH_CONFIG, KILLSWITCH_DATA_DIR) and Kafka (KILLSWITCH_KAFKA_BROKERS).
+ */
+const { config } = loadConfig();
 const brokers = (process.env.KILLSWITCH_KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+const signingKey = await loadOrCreateSigningKey(signingKeyPath(config.dataDir));
 const relay = await startRelay({
-  dataDir,
+  dataDir: config.dataDir,
   brokers,
+  receipts: {
+    issuer: config.publicBaseUrl,
+    signingKey,
+    receiptTarget: (tenant, issuer) => config.tenants.find((t) => t.id === tenant)?.idps.find((i) => i.issuer === issuer)?.receipts,
+  },
   onError: (error, context) => process.stderr.write(`relay ${context}: ${(error as Error).message}\n`),
 });
-process.stdout.write(`relay running (data ${dataDir}, brokers ${brokers.join(',')})\n`);
+process.stdout.write(`relay running (data ${config.dataDir}, brokers ${brokers.join(',')})\n`);
 const stop = async () => {
   await relay.stop();
   process.exit(0);

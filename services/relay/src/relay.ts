@@ -2,14 +2,17 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics } from '@killswitch/enforcer';
 import { SqliteEventStore } from '@killswitch/event-store';
-import { ProjectionHost, terminationStatus } from '@killswitch/projections';
+import { ProjectionHost, sessionGraph, terminationStatus } from '@killswitch/projections';
 import { FileCheckpoint } from './checkpoint.ts';
 import { FeedPublisher } from './feed-publisher.ts';
 import { PropagationTracker } from './propagation.ts';
+import { TerminationReactor, type TerminationReactorOptions } from './termination-reactor.ts';
 
 export interface RelayOptions {
   readonly dataDir: string;
   readonly brokers: readonly string[];
+  /** Receipts: the RP's issuer URL, its signing key, and where each IdP takes receipts. */
+  readonly receipts?: Omit<TerminationReactorOptions, 'now'>;
   readonly clientId?: string;
   readonly onError?: (error: unknown, context: string) => void;
 }
@@ -17,6 +20,7 @@ export interface RelayOptions {
 export interface Relay {
   readonly publisher: FeedPublisher;
   readonly tracker: PropagationTracker;
+  readonly reactor: TerminationReactor | null;
   stop(): Promise<void>;
 }
 
@@ -35,7 +39,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   await admin.disconnect();
   const producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
   await producer.connect();
-  const host = new ProjectionHost(store).register(terminationStatus);
+  const host = new ProjectionHost(store).register(terminationStatus).register(sessionGraph);
   await host.start();
   const publisher = new FeedPublisher(store, producer, new FileCheckpoint(join(options.dataDir, 'relay', 'feed.checkpoint.json')), {
     onError: (error) => options.onError?.(error, 'feed'),
@@ -45,10 +49,21 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   await consumer.connect();
   const tracker = new PropagationTracker(store, host, consumer);
   await tracker.start();
+  const reactor = options.receipts
+    ? new TerminationReactor(
+        store,
+        host,
+        new FileCheckpoint(join(options.dataDir, 'relay', 'terminations.checkpoint.json')),
+        options.receipts,
+      )
+    : null;
+  reactor?.start();
   return {
     publisher,
     tracker,
+    reactor,
     async stop() {
+      await reactor?.stop();
       await publisher.stop();
       await consumer.disconnect();
       await producer.disconnect();

@@ -26,6 +26,8 @@ export interface AppDeps {
   readonly host: ProjectionHost;
   /** A pino logger, or false for none (tests). */
   readonly logger?: FastifyBaseLogger | false;
+  /** The RP's receipt-signing key, published at /.well-known/jwks.json. */
+  readonly signingKey?: import('@killswitch/protocols').SigningKey;
   /** The IdP protocol endpoints; absent, the ledger serves its own API only. */
   readonly idp?: IdpRouteDeps;
 }

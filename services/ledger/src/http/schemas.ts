@@ -184,5 +184,7 @@ export const terminationSchema = {
         propagationMs: { type: ['integer', 'null'] },
       },
     },
+    receipt: { type: 'object', additionalProperties: true },
+    agentCancellations: { type: 'array', items: { type: 'object', additionalProperties: true } },
   },
 } as const;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.ts';
 
-export function opsRoutes(app: FastifyInstance, { host, store, metrics }: RouteDeps): void {
+export function opsRoutes(app: FastifyInstance, { host, store, metrics, signingKey }: RouteDeps): void {
   app.get('/healthz', { schema: { summary: 'Liveness', tags: ['ops'] } }, async () => ({ status: 'ok' }));
 
   app.get(
@@ -21,4 +21,12 @@ export function opsRoutes(app: FastifyInstance, { host, store, metrics }: RouteD
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // The RP's own public keys: receipts sent to IdPs verify against this.
+  app.get(
+    '/.well-known/jwks.json',
+    { schema: { summary: "The RP's public signing keys (receipts)", tags: ['ops'] } },
+    async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=300').send({ keys: signingKey ? [signingKey.publicJwk] : [] }),
+  );
 }

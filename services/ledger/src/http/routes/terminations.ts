@@ -37,6 +37,17 @@ export function terminationView(record: TerminationRecord, replayed: boolean) {
       completedAt: record.propagation.completed?.completedAt ?? null,
       propagationMs: record.propagation.completed?.propagationMs ?? null,
     },
+    receipt: {
+      deliveredAt: record.receipt.delivered?.deliveredAt ?? null,
+      attempts: record.receipt.delivered?.attempts ?? record.receipt.failures.length,
+      failures: record.receipt.failures.map((f) => ({ attempt: f.attempt, error: f.error, final: f.final, at: f.failedAt })),
+    },
+    agentCancellations: record.agentCancellations.map((c) => ({
+      agentId: c.agentId,
+      taskId: c.taskId,
+      outcome: 'outcome' in c ? c.outcome : 'failed',
+      error: 'error' in c ? c.error : null,
+    })),
   };
 }
 

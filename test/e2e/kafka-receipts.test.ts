@@ -1,0 +1,120 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { RECEIPT_EVENT, startRelay, type Relay } from '@killswitch/relay';
+import { endpoint, PUSH_AUTHORIZATION, startIdpHarness, type IdpHarness } from '../src/idp-harness.ts';
+import { kafkaBrokers, startEnforcerProcess, waitUntil, type EnforcerProcess } from '../src/kafka-harness.ts';
+import { PUBLIC_BASE_URL } from '../src/test-ledger.ts';
+
+const brokers = kafkaBrokers();
+const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
+
+describe.skipIf(brokers === null)('receipts to the IdP and agent cancellation', () => {
+  let h: IdpHarness;
+  let relay: Relay;
+  let runtime: Server;
+  const cancelled: Array<{ method: string; params: { id: string } }> = [];
+  const enforcers: EnforcerProcess[] = [];
+
+  beforeAll(async () => {
+    runtime = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const call = JSON.parse(body) as { id: string; method: string; params: { id: string } };
+        cancelled.push(call);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result: { id: call.params.id, status: { state: 'TASK_STATE_CANCELED' } } }));
+      });
+    });
+    await new Promise<void>((resolve) => runtime.listen(0, '127.0.0.1', resolve));
+    h = await startIdpHarness({ idpExtra: (idp) => ({ receipts: { endpointUrl: `${idp.url}/receipts` } }) });
+    const runtimeUrl = `http://127.0.0.1:${(runtime.address() as AddressInfo).port}/a2a`;
+    await h.ledger.call('POST', '/v1/tenants/acme/facts', {
+      facts: [{ type: 'agent.spawned', agentId: 'a-researcher', sessionId: 'a-laptop', runtimeUrl, taskId: 'task-42' }],
+    });
+    const registry = h.ledger.runtime.registry;
+    relay = await startRelay({
+      dataDir: h.ledger.dataDir,
+      brokers: (brokers as string).split(','),
+      receipts: {
+        issuer: PUBLIC_BASE_URL,
+        signingKey: h.ledger.runtime.signingKey,
+        receiptTarget: (tenant, issuer) => registry.idp(tenant, issuer)?.idp.receipts,
+        baseDelayMs: 50,
+      },
+    });
+    for (let i = 1; i <= 2; i++)
+      enforcers.push(
+        await startEnforcerProcess({
+          id: `r-enforcer-${i}`,
+          ledgerUrl: h.ledger.url,
+          key: 'ks_test_acme_read',
+          tenant: 'acme',
+          brokers: brokers as string,
+        }),
+      );
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(enforcers.map((e) => e.stop()));
+    await relay?.stop();
+    await h?.close();
+    await new Promise((resolve) => runtime?.close(resolve));
+  });
+
+  it('the IdP receives a signed receipt (verified against the ledger JWKS) whose counts match, after its receiver recovered', async () => {
+    h.idp.failReceipts = 3; // the IdP's receiver is down for a while
+    const set = await h.idp.sign(
+      h.idp.set(
+        endpoint('acme', 'ssf'),
+        { format: 'complex', user: { format: 'iss_sub', iss: h.idp.issuer, sub: 'u-alice' }, session: { format: 'opaque', id: 'sid-A' } },
+        `${CAEP}session-revoked`,
+      ),
+      { typ: 'secevent+jwt' },
+    );
+    expect(
+      (
+        await h.ledger.raw('POST', '/idp/acme/ssf/events', set, {
+          'content-type': 'application/secevent+jwt',
+          authorization: PUSH_AUTHORIZATION,
+        })
+      ).status,
+    ).toBe(202);
+    await waitUntil(() => h.idp.receipts.length === 1, 30_000, 'receipt delivered');
+
+    const jwks = createLocalJWKSet((await h.ledger.raw('GET', '/.well-known/jwks.json', undefined)).body);
+    const { payload, protectedHeader } = await jwtVerify(h.idp.receipts[0] as string, jwks, {
+      issuer: PUBLIC_BASE_URL,
+      audience: h.idp.issuer,
+      typ: 'secevent+jwt',
+    });
+    expect(protectedHeader.alg).toBe('ES256');
+    const receipt = (payload.events as Record<string, any>)[RECEIPT_EVENT];
+    const terminationId = receipt.termination_id as string;
+    const status = (await h.ledger.call('GET', `/v1/tenants/acme/terminations/${terminationId}`)).body;
+    expect(receipt).toMatchObject({
+      scope: 'session_scoped_revocation',
+      ended: { sessions: 1, grants: 2, agents: 2, tokens: 4 },
+      residual: { bearer: { count: 2 }, device_bound: { count: 0 } },
+      ipsie: { level: 'SL2', meets: true },
+    });
+    expect(receipt.ended.tokens).toBe(status.ended.tokens);
+    expect(receipt.enforcers.applied).toBe(2);
+    expect(receipt.enforcers.propagation_ms).toBe(status.propagation.propagationMs);
+    expect(status.receipt).toMatchObject({ attempts: 4 });
+    expect(status.receipt.failures).toHaveLength(3);
+
+    await waitUntil(() => cancelled.length === 1, 10_000, 'CancelTask sent');
+    expect(cancelled[0]).toMatchObject({ method: 'CancelTask', params: { id: 'task-42' } });
+    await waitUntil(
+      async () => (await h.ledger.call('GET', `/v1/tenants/acme/terminations/${terminationId}`)).body.agentCancellations.length === 1,
+    );
+    expect((await h.ledger.call('GET', `/v1/tenants/acme/terminations/${terminationId}`)).body.agentCancellations[0]).toMatchObject({
+      agentId: 'a-researcher',
+      taskId: 'task-42',
+      outcome: 'canceled',
+    });
+  }, 60_000);
+});
