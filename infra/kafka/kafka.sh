@@ -4,7 +4,7 @@
 #   infra/kafka/kafka.sh fetch                 download the broker into target/lib (Maven)
 #   infra/kafka/kafka.sh start  single|cluster format storage and start 1 broker (19092) or 3 (29092, 29192, 29292)
 #   infra/kafka/kafka.sh stop   single|cluster stop them
-#   infra/kafka/kafka.sh stop-node  cluster N  stop broker N (1-3) of the cluster; start-node restarts it
+#   infra/kafka/kafka.sh stop-node  cluster N  stop broker N (1-3) of the cluster; start-node cluster N [N..] restarts them
 #   infra/kafka/kafka.sh brokers single|cluster  print the bootstrap list
 #
 # State lives under $KAFKA_RUN_DIR (default infra/kafka/run); `start` always begins from empty storage.
@@ -115,7 +115,10 @@ case "${1:-}" in
   start) start "${2:-single}" ;;
   stop) stop "${2:-single}" ;;
   stop-node) stop_node "${2:?topology}" "${3:?node}" ;;
-  start-node) start_node "${2:?topology}" "${3:?node}"; read -r b _ <<<"$(ports "$2" "$3")"; wait_port "$b" ;;
+  start-node) # start-node TOPOLOGY N [N...]: start them all, then wait (a lone KRaft node has no quorum)
+    topology=${2:?topology}; shift 2
+    for n in "$@"; do start_node "$topology" "$n"; done
+    for n in "$@"; do read -r b _ <<<"$(ports "$topology" "$n")"; wait_port "$b"; done ;;
   brokers) brokers "${2:-single}" ;;
   *) sed -n '2,11p' "$0" >&2; exit 2 ;;
 esac

@@ -1,0 +1,144 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { FileCheckpoint, startRelay, type Relay } from '@killswitch/relay';
+import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
+import { kafkaBrokers, startEnforcerProcess, waitUntil, type EnforcerProcess } from '../src/kafka-harness.ts';
+
+const brokers = kafkaBrokers();
+const KAFKA = fileURLToPath(new URL('../../infra/kafka/kafka.sh', import.meta.url));
+const RELAY = fileURLToPath(new URL('../src/relay-process.ts', import.meta.url));
+const kafka = (...args: string[]) =>
+  execFileSync('bash', [KAFKA, ...args], { encoding: 'utf8', timeout: 180_000 })
+    .trim()
+    .split('\n')
+    .pop() as string;
+
+function startRelayProcess(dataDir: string, bootstrap: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', RELAY], {
+      env: { ...process.env, RELAY_DATA_DIR: dataDir, KAFKA_BROKERS: bootstrap },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      output += c.toString();
+      if (output.includes('relay ready')) resolve(child);
+    });
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    child.once('exit', (code, signal) => signal !== 'SIGKILL' && reject(new Error(`relay exited ${code}: ${output}`)));
+  });
+}
+
+/** Ingests `count` sessions with one token each and revokes every token, one termination each. */
+async function revokeMany(ledger: TestLedger, prefix: string, count: number): Promise<string[]> {
+  const now = Date.now();
+  const facts = [];
+  for (let i = 0; i < count; i++) {
+    facts.push({ type: 'session.started', sessionId: `${prefix}-s${i}`, userId: `${prefix}-u${i % 7}`, startedAt: now });
+    facts.push({
+      type: 'token.minted',
+      kind: 'access',
+      format: 'reference',
+      tokenId: `${prefix}-t${i}`,
+      sessionId: `${prefix}-s${i}`,
+      issuedAt: now,
+      expiresAt: now + 600_000,
+    });
+  }
+  expect((await ledger.call('POST', '/v1/tenants/acme/facts', { facts })).status).toBe(200);
+  const ids = [];
+  for (let i = 0; i < count; i++) {
+    await ledger.call('POST', '/v1/tenants/acme/terminations', {
+      scope: 'token_revocation',
+      target: { type: 'token', id: `${prefix}-t${i}` },
+      reason: 'fault test',
+    });
+    ids.push(`${prefix}-t${i}`);
+  }
+  return ids;
+}
+
+async function allRevoked(enforcer: EnforcerProcess, tokens: string[]): Promise<boolean> {
+  for (const tokenId of tokens) if ((await enforcer.check({ tokenId })).active) return false;
+  return true;
+}
+
+describe.skipIf(brokers === null)('faults: no notice is lost', () => {
+  let ledger: TestLedger;
+  let enforcer: EnforcerProcess | undefined;
+  let relay: Relay | undefined;
+  let relayProcess: ChildProcess | undefined;
+  afterEach(async () => {
+    relayProcess?.kill('SIGKILL');
+    await relay?.stop().catch(() => undefined);
+    await enforcer?.stop();
+    await ledger?.destroy();
+    relay = undefined;
+    relayProcess = undefined;
+    enforcer = undefined;
+  });
+
+  it('the relay killed with SIGKILL mid-batch resumes from its checkpoint', async () => {
+    ledger = await startTestLedger();
+    enforcer = await startEnforcerProcess({
+      id: `kill-relay-${Date.now()}`,
+      ledgerUrl: ledger.url,
+      key: 'ks_test_acme_read',
+      tenant: 'acme',
+      brokers: brokers as string,
+    });
+    relayProcess = await startRelayProcess(ledger.dataDir, brokers as string);
+    const revoking = revokeMany(ledger, 'k', 300);
+    await new Promise((r) => setTimeout(r, 400 + Math.random() * 600));
+    relayProcess.kill('SIGKILL'); // mid-batch, while terminations are still being appended
+    const tokens = await revoking;
+    const checkpoint = new FileCheckpoint(`${ledger.dataDir}/relay/feed.checkpoint.json`).read();
+    expect(checkpoint).toBeLessThan(await ledger.runtime.store.headPosition());
+    relayProcess = await startRelayProcess(ledger.dataDir, brokers as string);
+    await waitUntil(() => allRevoked(enforcer as EnforcerProcess, tokens), 60_000, 'every revocation reaches the enforcer');
+  }, 120_000);
+
+  it('the broker killed during propagation and restarted: delivery resumes, nothing lost', async () => {
+    const cluster = kafka('start', 'cluster');
+    try {
+      ledger = await startTestLedger();
+      enforcer = await startEnforcerProcess({
+        id: `kill-broker-${Date.now()}`,
+        ledgerUrl: ledger.url,
+        key: 'ks_test_acme_read',
+        tenant: 'acme',
+        brokers: cluster,
+      });
+      relay = await startRelay({ dataDir: ledger.dataDir, brokers: cluster.split(',') });
+      const first = await revokeMany(ledger, 'a', 50);
+      await waitUntil(() => allRevoked(enforcer as EnforcerProcess, first), 30_000, 'first wave');
+
+      // One broker of three stops: delivery continues.
+      kafka('stop-node', 'cluster', '2');
+      const second = await revokeMany(ledger, 'b', 50);
+      await waitUntil(() => allRevoked(enforcer as EnforcerProcess, second), 60_000, 'second wave with a broker down');
+
+      // Every broker stops during propagation, then comes back: nothing is lost.
+      kafka('stop-node', 'cluster', '1');
+      kafka('stop-node', 'cluster', '3');
+      const third = await revokeMany(ledger, 'c', 50);
+      kafka('start-node', 'cluster', '1', '2', '3');
+      await waitUntil(() => allRevoked(enforcer as EnforcerProcess, third), 90_000, 'third wave after the cluster restarted');
+    } finally {
+      await relay?.stop().catch(() => undefined);
+      relay = undefined;
+      await enforcer?.stop();
+      enforcer = undefined;
+      kafka('stop', 'cluster');
+    }
+  }, 300_000);
+});
+
+afterAll(() => {
+  try {
+    kafka('stop', 'cluster');
+  } catch {
+    /* not started */
+  }
+});
