@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import type { DomainEvent } from '@killswitch/schemas';
-import { sessionStartedData, specFor } from '@killswitch/testing';
+import { sessionStartedData } from '@killswitch/testing';
+import { specFor } from '@killswitch/testing/vitest';
 import { decideSession, evolveSession, initialSessionState, type SessionCommand, type SessionStartedData } from './session.ts';
 
 const spec = specFor<SessionCommand, ReturnType<typeof initialSessionState>>({

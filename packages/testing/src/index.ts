@@ -1,4 +1,3 @@
-export { specFor, type DeciderSpec } from './given-when-then.ts';
 export { TokenFactory, dpopThumbprint } from './token-factory.ts';
 export { buildFixtureGraph, type FixtureGraph, type FixtureToken, type FactJson } from './fixture-graph.ts';
 export * from './events.ts';

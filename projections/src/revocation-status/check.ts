@@ -73,6 +73,8 @@ function maybeRevoked(index: TenantRevocationIndex, t: IndexedToken, tokenId: st
 export function checkClaims(index: TenantRevocationIndex | undefined, claims: CheckClaims, now: number): CheckResult {
   if (claims.exp !== undefined && claims.exp * 1000 <= now) return inactive('expired');
   if (!index) return ACTIVE; // nothing was ever revoked for this tenant
+  const fast = claimsFastPath(index, claims);
+  if (fast) return fast;
   if (claims.jti && index.tokens.has(claims.jti)) {
     const token = index.tokens.get(claims.jti);
     if (claims.sub && token && token.userId !== claims.sub) return inactive('lineage_mismatch');
@@ -99,6 +101,30 @@ export function checkClaims(index: TenantRevocationIndex | undefined, claims: Ch
   // Without `iat` the issue time is unknown: any not-before cut-off applies.
   const issuedAt = claims.iat !== undefined ? claims.iat * 1000 : 0;
   return revokedResult(index, { userId: userId ?? '', issuedAt, lineage, tokenId: claims.jti ?? null });
+}
+
+/**
+ * The common case without a single string-keyed walk: the token's `sid` or `agent_id` names a
+ * known node whose dense lineage has no revocation flag, and the user has no cut-off after `iat`.
+ * Returns null whenever the detailed path must decide.
+ */
+function claimsFastPath(index: TenantRevocationIndex, claims: CheckClaims): CheckResult | null {
+  if (claims.jti !== undefined && (index.tokens.has(claims.jti) || index.revokedTokens.has(claims.jti))) return null;
+  const node =
+    claims.agent_id !== undefined
+      ? index.agents.get(claims.agent_id)
+      : claims.sid !== undefined
+        ? index.sessions.get(claims.sid)
+        : undefined;
+  if (!node?.hot || (claims.sid !== undefined && claims.agent_id !== undefined)) return null;
+  if (claims.sub !== undefined && claims.sub !== node.userId) return null;
+  const t = node.hot;
+  const issuedAt = claims.iat !== undefined ? claims.iat * 1000 : 0;
+  if (index.userCutoffs.get(t.du) >= issuedAt) return null;
+  if (t.dd >= 0 && index.deviceCutoffs.get(t.dd) >= issuedAt) return null;
+  if (index.sessionFlags.has(t.ds0) || index.agentFlags.has(t.da0) || index.grantFlags.has(t.dg0)) return null;
+  if (t.dsRest || t.daRest || t.dgRest) return null;
+  return ACTIVE;
 }
 
 /** An interactive session (e.g. the RP's session cookie): Session Invalidation applies here. */

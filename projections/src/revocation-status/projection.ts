@@ -48,7 +48,9 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
     case 'SessionStarted': {
       const d = event.data;
       const lineage = { sessions: d.ancestors, agents: [], grants: [], deviceId: d.deviceId };
-      index.sessions.set(d.sessionId, { userId: d.userId, startedAt: d.startedAt, expiresAt: d.expiresAt, lineage, ended: false });
+      const own = index.internLineage({ ...lineage, sessions: [d.sessionId, ...d.ancestors] });
+      const hot = hotLineage(index.denseLineageOf(index.internUser(d.userId), own));
+      index.sessions.set(d.sessionId, { userId: d.userId, startedAt: d.startedAt, expiresAt: d.expiresAt, lineage, hot, ended: false });
       return;
     }
     case 'SessionEnded': {
@@ -56,9 +58,17 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
       if (session) session.ended = true;
       return;
     }
-    case 'AgentSpawned':
-      index.agents.set(event.data.agentId, { userId: event.data.userId, issuedAt: event.data.spawnedAt, lineage: event.data.lineage });
+    case 'AgentSpawned': {
+      const d = event.data;
+      const own = index.internLineage({ ...d.lineage, agents: [d.agentId, ...d.lineage.agents] });
+      index.agents.set(d.agentId, {
+        userId: d.userId,
+        issuedAt: d.spawnedAt,
+        lineage: d.lineage,
+        hot: hotLineage(index.denseLineageOf(index.internUser(d.userId), own)),
+      });
       return;
+    }
     case 'TokenMinted': {
       const d = event.data;
       if (d.expiresAt + EXPIRY_GRACE_MS <= state.clock) return; // already dead: nothing to index

@@ -12,6 +12,8 @@ export interface IndexedSession {
   readonly startedAt: number;
   readonly expiresAt: number | null;
   readonly lineage: Lineage;
+  /** Dense ids of the user, device and the session itself with its ancestors: the claims fast path. */
+  readonly hot: HotLineage;
   ended: boolean;
 }
 
@@ -19,6 +21,7 @@ export interface IndexedIssued {
   readonly userId: string;
   readonly issuedAt: number;
   readonly lineage: Lineage;
+  readonly hot?: HotLineage;
 }
 
 /** Dense ids of a token's lineage, inline: a check reads them without touching the lineage's strings. */
