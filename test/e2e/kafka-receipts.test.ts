@@ -93,6 +93,10 @@ describe.skipIf(brokers === null)('receipts to the IdP and agent cancellation', 
     expect(protectedHeader.alg).toBe('ES256');
     const receipt = (payload.events as Record<string, any>)[RECEIPT_EVENT];
     const terminationId = receipt.termination_id as string;
+    // The IdP has the receipt; its delivery is recorded right after the 202.
+    await waitUntil(
+      async () => (await h.ledger.call('GET', `/v1/tenants/acme/terminations/${terminationId}`)).body.receipt.deliveredAt !== null,
+    );
     const status = (await h.ledger.call('GET', `/v1/tenants/acme/terminations/${terminationId}`)).body;
     expect(receipt).toMatchObject({
       scope: 'session_scoped_revocation',
