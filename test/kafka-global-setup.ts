@@ -9,6 +9,9 @@ declare module 'vitest' {
   }
 }
 
+// eslint-disable-next-line no-control-regex
+export const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+
 const SCRIPT = fileURLToPath(new URL('../infra/kafka/kafka.sh', import.meta.url));
 
 /** Starts the real Kafka broker the Kafka suites need, and stops it afterwards. */

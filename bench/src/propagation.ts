@@ -12,7 +12,12 @@ const KAFKA = fileURLToPath(new URL('../../infra/kafka/kafka.sh', import.meta.ur
  * has applied it. Sequential terminations, so each one's latency is measured alone.
  */
 export async function benchPropagation(terminations = 1000, enforcerCounts = [1, 10]): Promise<void> {
-  const brokers = execFileSync('bash', [KAFKA, 'start', 'single'], { encoding: 'utf8' }).trim().split('\n').pop() as string;
+  // eslint-disable-next-line no-control-regex
+  const brokers = execFileSync('bash', [KAFKA, 'start', 'single'], { encoding: 'utf8' })
+    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+    .trim()
+    .split('\n')
+    .pop() as string;
   try {
     for (const count of enforcerCounts) await run(brokers, count, terminations);
   } finally {

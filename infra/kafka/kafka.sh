@@ -16,7 +16,8 @@ HEAP=${KAFKA_HEAP:-512m}
 
 fetch() {
   if ! ls "$LIB"/kafka_2.13-*.jar >/dev/null 2>&1; then
-    (cd "$HERE" && mvn -q -B package)
+    # Maven's output goes to stderr: stdout carries only the bootstrap list callers parse.
+    (cd "$HERE" && mvn -q -B -Dstyle.color=never package >&2)
   fi
 }
 

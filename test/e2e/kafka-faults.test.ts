@@ -4,6 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { FileCheckpoint, startRelay, type Relay } from '@killswitch/relay';
 import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 import { kafkaBrokers, startEnforcerProcess, waitUntil, type EnforcerProcess } from '../src/kafka-harness.ts';
+import { stripAnsi } from '../kafka-global-setup.ts';
 
 const brokers = kafkaBrokers();
 const KAFKA = fileURLToPath(new URL('../../infra/kafka/kafka.sh', import.meta.url));

@@ -78,6 +78,27 @@ describe.skipIf(brokers === null)('propagation over a real Kafka to enforcers in
       'enforcer-3',
     ]);
     expect(status.propagation.propagationMs).toBeGreaterThanOrEqual(0);
+
+    // The receipt is on the Kafka receipts topic too, Avro single-object encoded.
+    const { Kafka, logLevel } = await import('kafkajs');
+    const { RECEIPTS_TOPIC, fromFeedMessage } = await import('@killswitch/enforcer');
+    const { SchemaRegistry } = await import('@killswitch/schemas');
+    const consumer = new Kafka({ brokers: (brokers as string).split(','), logLevel: logLevel.NOTHING }).consumer({
+      groupId: `receipts-${Date.now()}`,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: RECEIPTS_TOPIC, fromBeginning: true });
+    const receipts: Array<{ terminationId: string; ended: { tokens: number } }> = [];
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        const event = fromFeedMessage(SchemaRegistry.load('events'), message.value as Buffer, headers);
+        if (event.metadata.tenant === 'acme') receipts.push(event.event.data as never);
+      },
+    });
+    await waitUntil(() => receipts.some((r) => r.terminationId === terminationId), 20_000, 'receipt on Kafka');
+    expect(receipts.find((r) => r.terminationId === terminationId)?.ended.tokens).toBe(status.ended.tokens);
+    await consumer.disconnect();
   }, 60_000);
 
   it('duplicated and reordered feed messages change nothing; a Global Revocation reaches every enforcer', async () => {

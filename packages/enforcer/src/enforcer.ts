@@ -9,7 +9,10 @@ export interface EnforcerOptions {
   /** The ledger's base URL and an API key with the `read` role, for the bootstrap snapshot. */
   readonly ledgerUrl: string;
   readonly apiKey: string;
+  /** Kafka bootstrap servers; empty: follow the ledger's HTTP feed instead (no Kafka configured). */
   readonly brokers: readonly string[];
+  /** How often the HTTP feed is polled when there is no Kafka. */
+  readonly httpPollMs?: number;
   readonly enforcerId?: string;
   readonly heartbeatMs?: number;
   readonly now?: () => number;
@@ -36,7 +39,11 @@ export class Enforcer {
     this.replica = new RevocationReplica(options.tenant, options.now, (terminationId) => this.acknowledge(terminationId));
   }
 
+  private feedCursor = 0;
+  private polling: NodeJS.Timeout | null = null;
+
   async start(): Promise<void> {
+    if (this.options.brokers.length === 0) return this.startHttp();
     const kafka = new Kafka({
       clientId: this.id,
       brokers: [...this.options.brokers],
@@ -73,9 +80,22 @@ export class Enforcer {
     this.heartbeat = setInterval(() => void this.sendStatus('HEARTBEAT', []).catch(() => undefined), this.options.heartbeatMs ?? 1000);
   }
 
-  /** Replays the tenant's feed-relevant events up to now from the ledger. */
-  private async bootstrap(): Promise<void> {
-    let after = 0;
+  /** Without Kafka: bootstrap, then keep reading the ledger's feed from where the last page ended. */
+  private async startHttp(): Promise<void> {
+    await this.bootstrap();
+    const poll = async () => {
+      try {
+        await this.bootstrap(this.feedCursor);
+      } finally {
+        if (this.polling) this.polling = setTimeout(() => void poll(), this.options.httpPollMs ?? 100);
+      }
+    };
+    this.polling = setTimeout(() => void poll(), this.options.httpPollMs ?? 100);
+  }
+
+  /** Replays the tenant's feed-relevant events from the ledger, after a store position. */
+  private async bootstrap(from = 0): Promise<void> {
+    let after = from;
     for (;;) {
       const response = await fetch(
         `${this.options.ledgerUrl}/v1/tenants/${this.options.tenant}/revocation-feed?after=${after}&limit=5000`,
@@ -91,6 +111,7 @@ export class Enforcer {
       };
       for (const item of page.events) this.replica.apply(fromFeedMessage(this.events, Buffer.from(item.value, 'base64'), item.headers));
       after = page.next;
+      this.feedCursor = Math.max(this.feedCursor, after);
       if (page.done) return;
     }
   }
@@ -119,6 +140,8 @@ export class Enforcer {
   }
 
   async stop(): Promise<void> {
+    if (this.polling) clearTimeout(this.polling);
+    this.polling = null;
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.flushing;
     await this.consumer?.disconnect();

@@ -4,6 +4,8 @@ import { decodeSingleObject, encodeSingleObject, type DomainEvent, type EventTyp
 /** The revocation feed topic: everything an enforcer's replica of the revocation index needs. */
 export const FEED_TOPIC = 'killswitch.revocation-feed';
 export const STATUS_TOPIC = 'killswitch.enforcer-status';
+/** Receipts for IdPs and SOC tooling: every TerminationApplied (what was ended, residual exposure, verdict). */
+export const RECEIPTS_TOPIC = 'killswitch.receipts';
 
 /** Facts that shape lineage, and revocations. Keyed by tenant and user, so one user's feed stays in order. */
 export const FEED_TYPES: ReadonlySet<EventType> = new Set([
@@ -59,6 +61,7 @@ export async function ensureTopics(admin: import('kafkajs').Admin, replicationFa
   const topics = [
     { topic: FEED_TOPIC, numPartitions: 6, replicationFactor },
     { topic: STATUS_TOPIC, numPartitions: 3, replicationFactor },
+    { topic: RECEIPTS_TOPIC, numPartitions: 3, replicationFactor },
   ].filter((t) => !existing.has(t.topic));
   if (topics.length > 0)
     await admin.createTopics({ topics, waitForLeaders: true }).catch((error: Error) => {

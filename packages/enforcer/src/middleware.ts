@@ -44,9 +44,9 @@ export function enforcerMiddleware(replica: RevocationReplica) {
   };
 }
 
-/** A fastify plugin: an onRequest hook that rejects revoked tokens. */
+/** A fastify plugin: an onRequest hook that rejects revoked tokens, on every route of the app. */
 export function enforcerPlugin(replica: RevocationReplica) {
-  return async (app: {
+  const plugin = async (app: {
     addHook: (
       name: 'onRequest',
       hook: (
@@ -67,4 +67,7 @@ export function enforcerPlugin(replica: RevocationReplica) {
       return undefined;
     });
   };
+  // Not encapsulated (what fastify-plugin does): the hook guards the routes of the app registering it.
+  Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'killswitch-enforcer' });
+  return plugin;
 }

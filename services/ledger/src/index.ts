@@ -7,3 +7,5 @@ export type { Caller } from './application/context.ts';
 export { createLogger } from './logger.ts';
 export { SsfPoller } from './idp/ssf/poller.ts';
 export { SsfStreamClient } from './idp/ssf/streams.ts';
+export { FileCheckpoint } from './reactors/checkpoint.ts';
+export { TerminationReactor, RECEIPT_EVENT, type ReceiptTarget, type TerminationReactorOptions } from './reactors/termination-reactor.ts';

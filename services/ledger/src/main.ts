@@ -1,6 +1,9 @@
 import { buildApp } from './http/app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { join, resolve } from 'node:path';
+import { FileCheckpoint } from './reactors/checkpoint.ts';
+import { TerminationReactor } from './reactors/termination-reactor.ts';
 import { startRuntime } from './runtime.ts';
 
 /** `npm start`: the whole ledger in one process on the embedded store. */
@@ -35,12 +38,29 @@ async function main(): Promise<void> {
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info(`Killswitch ledger listening on ${address} (OpenAPI: ${address}/openapi.json)`);
   await runtime.ssf.connectAll(); // after listening: transmitters may push verification events at once
+  // Role `all` (the default, one process): receipts to IdPs and agent cancellation run here too.
+  // In a split deployment the relay runs them (KILLSWITCH_ROLE=api here).
+  const reactor =
+    (process.env.KILLSWITCH_ROLE ?? 'all') === 'all'
+      ? new TerminationReactor(
+          runtime.store,
+          runtime.host,
+          new FileCheckpoint(join(resolve(config.dataDir), 'relay', 'terminations.checkpoint.json')),
+          {
+            issuer: config.publicBaseUrl,
+            signingKey: runtime.signingKey,
+            receiptTarget: (tenant, issuer) => runtime.registry.idp(tenant, issuer)?.idp.receipts,
+          },
+        )
+      : null;
+  reactor?.start();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await app.close();
+    await reactor?.stop();
     await runtime.close();
     process.exit(0);
   };

@@ -1,11 +1,11 @@
 import type { Producer } from 'kafkajs';
-import { FEED_TOPIC, FEED_TYPES, toFeedMessage } from '@killswitch/enforcer';
+import { FEED_TOPIC, FEED_TYPES, RECEIPTS_TOPIC, toFeedMessage } from '@killswitch/enforcer';
 import type { EventStore } from '@killswitch/event-store';
 import { SchemaRegistry } from '@killswitch/schemas';
-import type { FileCheckpoint } from './checkpoint.ts';
+import type { FileCheckpoint } from '@killswitch/ledger';
 
 /**
- * Publishes the revocation feed to Kafka at least once: reads the store after its checkpoint,
+ * Publishes the revocation feed (and every termination's receipt, on the receipts topic) to Kafka at least once: reads the store after its checkpoint,
  * sends a batch with acks=all, and only then moves the checkpoint. A crash between send and
  * checkpoint resends the batch; consumers deduplicate by event id.
  */
@@ -33,7 +33,12 @@ export class FeedPublisher {
     const events = await this.store.readAll({ after: this.position, maxCount: this.options.batchSize ?? 500 });
     if (events.length === 0) return 0;
     const messages = events.filter((e) => FEED_TYPES.has(e.event.type)).map((e) => toFeedMessage(this.registry, e));
-    if (messages.length > 0) await this.producer.send({ topic: this.options.topic ?? FEED_TOPIC, acks: -1, messages });
+    const receipts = events.filter((e) => e.event.type === 'TerminationApplied').map((e) => toFeedMessage(this.registry, e));
+    const topicMessages = [
+      { topic: this.options.topic ?? FEED_TOPIC, messages },
+      { topic: RECEIPTS_TOPIC, messages: receipts },
+    ].filter((t) => t.messages.length > 0);
+    if (topicMessages.length > 0) await this.producer.sendBatch({ acks: -1, topicMessages });
     const last = events[events.length - 1]?.position ?? this.position;
     this.checkpoint.write(last); // only after Kafka acknowledged the whole batch
     this.position = last;

@@ -3,10 +3,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics } from '@killswitch/enforcer';
 import { SqliteEventStore } from '@killswitch/event-store';
 import { ProjectionHost, sessionGraph, terminationStatus } from '@killswitch/projections';
-import { FileCheckpoint } from './checkpoint.ts';
+import { FileCheckpoint } from '@killswitch/ledger';
 import { FeedPublisher } from './feed-publisher.ts';
 import { PropagationTracker } from './propagation.ts';
-import { TerminationReactor, type TerminationReactorOptions } from './termination-reactor.ts';
+import { TerminationReactor, type TerminationReactorOptions } from '@killswitch/ledger';
 
 export interface RelayOptions {
   readonly dataDir: string;
