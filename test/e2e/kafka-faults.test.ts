@@ -10,7 +10,7 @@ const brokers = kafkaBrokers();
 const KAFKA = fileURLToPath(new URL('../../infra/kafka/kafka.sh', import.meta.url));
 const RELAY = fileURLToPath(new URL('../src/relay-process.ts', import.meta.url));
 const kafka = (...args: string[]) =>
-  execFileSync('bash', [KAFKA, ...args], { encoding: 'utf8', timeout: 180_000 })
+  stripAnsi(execFileSync('bash', [KAFKA, ...args], { encoding: 'utf8', timeout: 180_000 }))
     .trim()
     .split('\n')
     .pop() as string;
