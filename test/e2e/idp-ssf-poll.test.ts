@@ -1,20 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SsfPoller } from '@killswitch/ledger';
 import { endpoint, PUSH_AUTHORIZATION, startIdpHarness, states, type IdpHarness } from '../src/idp-harness.ts';
+import { waitUntil } from '../src/kafka-harness.ts';
 
 const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
 const SSF = 'https://schemas.openid.net/secevent/ssf/event-type/';
 const MANAGEMENT_TOKEN = 'transmitter-management-token';
 let h: IdpHarness;
 afterEach(async () => h.close());
-
-async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('SSF poll delivery (RFC 8936)', () => {
   it('applies polled SETs, acknowledges them by jti, reports setErrs, and applies a redelivered SET once', async () => {
@@ -94,8 +87,8 @@ describe('SSF stream management: a tenant connected by configuration alone', () 
     const forged = h.idp.set(endpoint('acme', 'ssf'), subject, `${SSF}verification`, { state: 'not-what-we-asked' });
     h.idp.enqueue(verification.jti as string, await h.idp.sign(verification, { typ: 'secevent+jwt' }));
     h.idp.enqueue(forged.jti as string, await h.idp.sign(forged, { typ: 'secevent+jwt' }));
-    await waitFor(() => h.idp.pollRequests.some((r) => (r.ack ?? []).includes(verification.jti as string)));
-    await waitFor(() => h.idp.pollRequests.some((r) => Object.keys(r.setErrs ?? {}).includes(forged.jti as string)));
+    await waitUntil(() => h.idp.pollRequests.some((r) => (r.ack ?? []).includes(verification.jti as string)));
+    await waitUntil(() => h.idp.pollRequests.some((r) => Object.keys(r.setErrs ?? {}).includes(forged.jti as string)));
     const errs = h.idp.pollRequests.find((r) => r.setErrs?.[forged.jti as string])?.setErrs;
     expect(errs?.[forged.jti as string]).toMatchObject({ err: 'invalid_state' });
   });

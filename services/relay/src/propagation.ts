@@ -1,5 +1,6 @@
 import type { Consumer } from 'kafkajs';
-import { decodeSingleObject, SchemaRegistry } from '@killswitch/schemas';
+import { appendToTermination } from '@killswitch/ledger';
+import { decodeSingleObject, SchemaRegistry, type DomainEvent } from '@killswitch/schemas';
 import { STATUS_TOPIC } from '@killswitch/enforcer';
 import type { EventStore } from '@killswitch/event-store';
 import { terminationStatus, type ProjectionHost } from '@killswitch/projections';
@@ -86,28 +87,7 @@ export class PropagationTracker {
     }
   }
 
-  private async append(
-    tenant: string,
-    terminationId: string,
-    event: Parameters<EventStore['append']>[0]['events'][number]['event'],
-  ): Promise<void> {
-    const result = await this.store.append({
-      streamId: `termination-${tenant}:${terminationId}`,
-      expected: 'stream_exists',
-      events: [
-        {
-          event,
-          metadata: {
-            tenant,
-            correlationId: `propagation:${terminationId}`,
-            causationId: terminationId,
-            actor: 'relay',
-            source: 'kafka',
-            idpEventTime: null,
-          },
-        },
-      ],
-    });
-    await this.host.waitFor(result.position);
+  private append(tenant: string, terminationId: string, event: DomainEvent): Promise<void> {
+    return appendToTermination(this.store, this.host, tenant, terminationId, event, 'kafka');
   }
 }

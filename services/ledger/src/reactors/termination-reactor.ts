@@ -4,6 +4,7 @@ import type { EventStore, RecordedEvent, Subscription } from '@killswitch/event-
 import { sessionGraph, terminationStatus, type ProjectionHost, type TerminationRecord } from '@killswitch/projections';
 import type { SigningKey } from '@killswitch/protocols';
 import type { DomainEvent } from '@killswitch/schemas';
+import { appendToTermination } from './append-to-termination.ts';
 import type { FileCheckpoint } from './checkpoint.ts';
 
 export const RECEIPT_EVENT = 'https://killswitch.dev/secevent/termination-receipt';
@@ -211,25 +212,8 @@ export class TerminationReactor {
     }
   }
 
-  private async record_(tenant: string, terminationId: string, event: DomainEvent): Promise<void> {
-    const result = await this.store.append({
-      streamId: `termination-${tenant}:${terminationId}`,
-      expected: 'stream_exists',
-      events: [
-        {
-          event,
-          metadata: {
-            tenant,
-            correlationId: `relay:${terminationId}`,
-            causationId: terminationId,
-            actor: 'relay',
-            source: 'relay',
-            idpEventTime: null,
-          },
-        },
-      ],
-    });
-    await this.host.waitFor(result.position);
+  private record_(tenant: string, terminationId: string, event: DomainEvent): Promise<void> {
+    return appendToTermination(this.store, this.host, tenant, terminationId, event, 'relay');
   }
 
   private now(): number {

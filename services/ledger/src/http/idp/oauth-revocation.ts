@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { decodeJwt } from 'jose';
 import { tokenMintedOwner } from '../../idp/tokens.ts';
+import { tokenIdOf } from '../token-id.ts';
 import { matchesSha256, tenantPath, type IdpRouteDeps } from './common.ts';
 
 /** Client authentication as at the token endpoint: client_secret_basic or client_secret_post. */
@@ -16,16 +16,6 @@ function authenticateClient(
   const client = deps.registry.tenant(request.params.tenant)?.clients.find((c) => c.clientId === clientId);
   return client && matchesSha256(secret, client.secretSha256) ? client.clientId : null;
 }
-
-const tokenIdOf = (token: string) => {
-  if (token.split('.').length !== 3) return token;
-  try {
-    const { jti } = decodeJwt(token);
-    return typeof jti === 'string' ? jti : null;
-  } catch {
-    return null;
-  }
-};
 
 /**
  * RFC 7009 for the RP's own clients. A refresh token revokes its family (grant-scoped, with its

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { decodeJwt } from 'jose';
 import type { CheckClaims, CheckResult } from '@killswitch/projections';
 import type { RouteDeps } from '../app.ts';
+import { tokenIdOf } from '../token-id.ts';
 import { errorBodySchema } from '../errors.ts';
 import { checkClaimsSchema, checkResultSchema, id, tenantParams } from '../schemas.ts';
 
@@ -100,15 +100,4 @@ export function checkRoutes(app: FastifyInstance, { ledger, metrics }: RouteDeps
       };
     },
   );
-}
-
-/** A JWT is looked up by its `jti`; anything else is a reference token's id. */
-function tokenIdOf(token: string): string | null {
-  if (token.split('.').length !== 3) return token;
-  try {
-    const { jti } = decodeJwt(token);
-    return typeof jti === 'string' ? jti : null;
-  } catch {
-    return null;
-  }
 }
