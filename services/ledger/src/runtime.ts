@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { SqliteEventStore, type EventStore } from '@killswitch/event-store';
+import { EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@killswitch/event-store';
 import { ALL_PROJECTIONS, ProjectionHost } from '@killswitch/projections';
 import { Ledger } from './application/ledger.ts';
 import type { LedgerConfig } from './config.ts';
@@ -30,7 +30,13 @@ export async function startRuntime(
   config: LedgerConfig,
   options: { now?: () => number; store?: EventStore; onSsfError?: (error: unknown, context: string) => void } = {},
 ): Promise<Runtime> {
-  const store = options.store ?? new SqliteEventStore({ path: join(resolve(config.dataDir), 'events.sqlite') });
+  // EventStoreDB when KILLSWITCH_EVENTSTOREDB_URL is set (a cluster at scale); the embedded SQLite file otherwise.
+  const esdb = process.env.KILLSWITCH_EVENTSTOREDB_URL;
+  const store =
+    options.store ??
+    (esdb
+      ? new EventStoreDbEventStore({ connectionString: esdb })
+      : new SqliteEventStore({ path: join(resolve(config.dataDir), 'events.sqlite') }));
   const host = new ProjectionHost(store);
   for (const projection of ALL_PROJECTIONS) host.register(projection as never);
   await host.start();
