@@ -15,31 +15,13 @@ export function beforeTermination(
     if (!found || found.terminationId !== terminationId) return found;
     return restored === null || restored === undefined ? undefined : { terminationId: 'earlier', at: restored };
   };
-  return {
-    ...bind(graph),
-    userNotBefore: (userId) => cutoff(graph.userNotBefore(userId), previous.user),
-    deviceNotBefore: (deviceId) => cutoff(graph.deviceNotBefore(deviceId), previous.devices.get(deviceId)),
-    revokedSession: (id) => unlessOwn(graph.revokedSession(id)),
-    revokedAgent: (id) => unlessOwn(graph.revokedAgent(id)),
-    revokedGrant: (id) => unlessOwn(graph.revokedGrant(id)),
-    revokedToken: (id) => unlessOwn(graph.revokedToken(id)),
-  };
-}
-
-function bind(graph: GraphView): GraphView {
-  return {
-    userOf: (s) => graph.userOf(s),
-    node: (s) => graph.node(s),
-    sessionsOfUser: (u) => graph.sessionsOfUser(u),
-    sessionsOfDevice: (d) => graph.sessionsOfDevice(d),
-    descendants: (s) => graph.descendants(s),
-    userCutoff: (u) => graph.userCutoff(u),
-    deviceCutoff: (d) => graph.deviceCutoff(d),
-    userNotBefore: (u) => graph.userNotBefore(u),
-    deviceNotBefore: (d) => graph.deviceNotBefore(d),
-    revokedSession: (id) => graph.revokedSession(id),
-    revokedAgent: (id) => graph.revokedAgent(id),
-    revokedGrant: (id) => graph.revokedGrant(id),
-    revokedToken: (id) => graph.revokedToken(id),
-  };
+  // Everything else is read from the graph itself, through the prototype chain.
+  return Object.assign(Object.create(graph) as GraphView, {
+    userNotBefore: (userId: string) => cutoff(graph.userNotBefore(userId), previous.user),
+    deviceNotBefore: (deviceId: string) => cutoff(graph.deviceNotBefore(deviceId), previous.devices.get(deviceId)),
+    revokedSession: (id: string) => unlessOwn(graph.revokedSession(id)),
+    revokedAgent: (id: string) => unlessOwn(graph.revokedAgent(id)),
+    revokedGrant: (id: string) => unlessOwn(graph.revokedGrant(id)),
+    revokedToken: (id: string) => unlessOwn(graph.revokedToken(id)),
+  });
 }

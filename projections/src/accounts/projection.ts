@@ -7,6 +7,8 @@ export type AccountState = 'UNKNOWN' | 'ACTIVE' | 'SUSPENDED' | 'ARCHIVED';
 export interface TenantAccounts {
   /** Canonical identifier key (`email:…`, `iss_sub:<iss> <sub>`, `opaque:…`) → user id. */
   readonly identifiers: Map<string, string>;
+  /** `<iss> <user id>` → the user's `sub` at that IdP (the reverse of the `iss_sub` identifiers). */
+  readonly idpSubjects: Map<string, string>;
   /** `<iss> <idp sid>` → RP session ids derived from that IdP session. */
   readonly idpSessions: Map<string, Set<string>>;
   /** Account lifecycle set by OP Commands; users seen only through sessions are ACTIVE. */
@@ -25,6 +27,7 @@ export interface AccountsState {
 
 const create = (): TenantAccounts => ({
   identifiers: new Map(),
+  idpSubjects: new Map(),
   idpSessions: new Map(),
   states: new Map(),
   issuerAccounts: new Map(),
@@ -50,6 +53,11 @@ function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   else map.set(key, new Set([value]));
 }
 
+function linkIssSub(accounts: TenantAccounts, issuer: string, subject: string, userId: string): void {
+  accounts.identifiers.set(`iss_sub:${issuer} ${subject}`, userId);
+  accounts.idpSubjects.set(`${issuer} ${userId}`, subject);
+}
+
 function apply(accounts: TenantAccounts, { event }: RecordedEvent): void {
   switch (event.type) {
     case 'SessionStarted': {
@@ -57,21 +65,25 @@ function apply(accounts: TenantAccounts, { event }: RecordedEvent): void {
       accounts.identifiers.set(`opaque:${d.userId}`, d.userId);
       if (!accounts.states.has(d.userId)) accounts.states.set(d.userId, 'ACTIVE');
       if (d.idpIssuer && d.idpSubject) {
-        accounts.identifiers.set(`iss_sub:${d.idpIssuer} ${d.idpSubject}`, d.userId);
+        linkIssSub(accounts, d.idpIssuer, d.idpSubject, d.userId);
         addTo(accounts.issuerAccounts, d.idpIssuer, d.userId);
       }
       if (d.idpIssuer && d.idpSid) addTo(accounts.idpSessions, `${d.idpIssuer} ${d.idpSid}`, d.sessionId);
       return;
     }
     case 'UserIdentityLinked':
-      for (const key of event.data.identifiers) accounts.identifiers.set(key, event.data.userId);
+      for (const key of event.data.identifiers) {
+        accounts.identifiers.set(key, event.data.userId);
+        const issSub = /^iss_sub:(\S+) (.+)$/.exec(key);
+        if (issSub) accounts.idpSubjects.set(`${issSub[1]} ${event.data.userId}`, issSub[2] as string);
+      }
       accounts.identifiers.set(`opaque:${event.data.userId}`, event.data.userId);
       if (!accounts.states.has(event.data.userId)) accounts.states.set(event.data.userId, 'ACTIVE');
       return;
     case 'AccountStateChanged': {
       const d = event.data;
       accounts.states.set(d.userId, d.state);
-      accounts.identifiers.set(`iss_sub:${d.issuer} ${d.idpSubject}`, d.userId);
+      linkIssSub(accounts, d.issuer, d.idpSubject, d.userId);
       accounts.identifiers.set(`opaque:${d.userId}`, d.userId);
       if (d.state === 'UNKNOWN') accounts.issuerAccounts.get(d.issuer)?.delete(d.userId);
       else addTo(accounts.issuerAccounts, d.issuer, d.userId);

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
 import { canonical, tenantState, type Projection } from '../projection.ts';
-import { hotLineage, TenantRevocationIndex, type RevocationStatusState } from './state.ts';
+import { TenantRevocationIndex, type RevocationStatusState } from './state.ts';
 
 const BUCKET_MS = 60_000;
 /** Keep entries a little past expiry so clock skew between RP and ledger never revives a token. */
@@ -49,7 +49,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
       const d = event.data;
       const lineage = { sessions: d.ancestors, agents: [], grants: [], deviceId: d.deviceId };
       const own = index.internLineage({ ...lineage, sessions: [d.sessionId, ...d.ancestors] });
-      const hot = hotLineage(index.denseLineageOf(index.internUser(d.userId), own));
+      const hot = index.hotOf(d.userId, own);
       index.sessions.set(d.sessionId, { userId: d.userId, startedAt: d.startedAt, expiresAt: d.expiresAt, lineage, hot, ended: false });
       return;
     }
@@ -65,7 +65,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
         userId: d.userId,
         issuedAt: d.spawnedAt,
         lineage: d.lineage,
-        hot: hotLineage(index.denseLineageOf(index.internUser(d.userId), own)),
+        hot: index.hotOf(d.userId, own),
       });
       return;
     }
@@ -77,7 +77,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
       index.tokens.set(d.tokenId, {
         expiresAt: d.expiresAt,
         issuedAt: d.issuedAt,
-        ...hotLineage(index.denseLineageOf(userId, lineage)),
+        ...index.hotOf(userId, lineage),
         userId,
         lineage,
         kind: d.kind,

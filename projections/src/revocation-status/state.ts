@@ -26,7 +26,6 @@ export interface IndexedIssued {
 
 /** Dense ids of a token's lineage, inline: a check reads them without touching the lineage's strings. */
 export interface DenseLineage {
-  readonly user: number;
   readonly device: number;
   readonly sessions: readonly number[];
   readonly agents: readonly number[];
@@ -48,10 +47,10 @@ export interface HotLineage {
   readonly dgRest: readonly number[] | null;
 }
 
-export function hotLineage(dense: DenseLineage): HotLineage {
+export function hotLineage(user: number, dense: DenseLineage): HotLineage {
   const rest = (ids: readonly number[]) => (ids.length > 1 ? ids.slice(1) : null);
   return {
-    du: dense.user,
+    du: user,
     dd: dense.device,
     ds0: dense.sessions[0] ?? -1,
     da0: dense.agents[0] ?? -1,
@@ -101,11 +100,16 @@ export class TenantRevocationIndex implements RevocationLookups {
   readonly grantFlags = new FlagArray();
   private readonly denseLineages = new Map<Lineage, DenseLineage>();
 
-  denseLineageOf(userId: string, lineage: Lineage): DenseLineage {
+  /** The hot fields of a node: the user's dense id with its lineage's. */
+  hotOf(userId: string, lineage: Lineage): HotLineage {
+    return hotLineage(this.dense.users.of(userId), this.denseLineageOf(lineage));
+  }
+
+  /** Dense ids of an interned lineage: computed once per lineage, whoever the user. */
+  denseLineageOf(lineage: Lineage): DenseLineage {
     let dense = this.denseLineages.get(lineage);
-    if (!dense || dense.user !== this.dense.users.of(userId)) {
+    if (!dense) {
       dense = {
-        user: this.dense.users.of(userId),
         device: lineage.deviceId === null ? -1 : this.dense.devices.of(lineage.deviceId),
         sessions: lineage.sessions.map((id) => this.dense.sessions.of(id)),
         agents: lineage.agents.map((id) => this.dense.agents.of(id)),

@@ -2,7 +2,6 @@ import {
   ANY,
   binaryEvent,
   EventStoreDBClient,
-  excludeSystemEvents,
   NO_STREAM,
   START,
   STREAM_EXISTS,
@@ -150,9 +149,6 @@ export class EventStoreDbEventStore implements EventStore {
     this.closed = true;
     await this.client.dispose();
   }
-
-  /** Exposed for filters that need it (e.g. a subscription that excludes system events server-side). */
-  static readonly systemEventsFilter = excludeSystemEvents;
 
   private toRecorded(resolved: AllStreamResolvedEvent | ResolvedEvent): RecordedEvent | null {
     const recorded = resolved.event;

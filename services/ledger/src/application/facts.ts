@@ -74,5 +74,3 @@ export type Fact =
       taskId?: string;
       spawnedAt?: number;
     };
-
-export type FactType = Fact['type'];

@@ -118,10 +118,7 @@ export class IdpGateway {
 
   /** The IdP's `sub` for a user, from the identifiers it is known by. */
   idpSubjectOf(tenant: string, issuer: string, userId: string): string | null {
-    for (const [key, user] of this.accounts(tenant)?.identifiers ?? []) {
-      if (user === userId && key.startsWith(`iss_sub:${issuer} `)) return key.slice(`iss_sub:${issuer} `.length);
-    }
-    return null;
+    return this.accounts(tenant)?.idpSubjects.get(`${issuer} ${userId}`) ?? null;
   }
 
   /** Applies the plans, then `after` (a state change), then records the message. */

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { decodeJwt } from 'jose';
 import type { SubjectRef } from '@killswitch/domain';
 import {
   JwtRejected,
@@ -49,7 +48,6 @@ const fail = (err: SetErrorCode, description: string, status: 400 | 503 = 400): 
 export class SetReceiver {
   /** Verification `state` values this receiver asked transmitters for, per tenant and issuer. */
   readonly expectedStates = new Map<string, Set<string>>();
-  readonly streamStatus = new Map<string, string>();
 
   constructor(
     private readonly registry: TenantRegistry,
@@ -142,7 +140,6 @@ export class SetReceiver {
       return { ok: true, jti, applied: 0, replayed: false, action: action.kind };
     }
     if (action.kind === 'stream-updated') {
-      this.streamStatus.set(`${tenant} ${issuer}`, action.status);
       await this.gateway.record(
         this.gateway.callerFor(tenant, base),
         { ...base, messageType: 'ssf.stream-updated', reason: action.status },
@@ -220,15 +217,5 @@ export class SetReceiver {
     const states = this.expectedStates.get(key) ?? new Set<string>();
     states.add(state);
     this.expectedStates.set(key, states);
-  }
-
-  /** The jti of a SET that failed to parse, for a poll `setErrs` entry. */
-  static jtiOf(token: string): string | null {
-    try {
-      const { jti } = decodeJwt(token);
-      return typeof jti === 'string' ? jti : null;
-    } catch {
-      return null;
-    }
   }
 }
