@@ -22,6 +22,11 @@ export class PropagationTracker {
   private readonly registry = SchemaRegistry.load('kafka');
   /** tenant → enforcer → last heartbeat (enforcer clock, ms). */
   readonly live = new Map<string, Map<string, number>>();
+  /**
+   * tenant → terminations some enforcer applied that are not complete yet: only these can
+   * complete, so a heartbeat never rescans a tenant's whole history.
+   */
+  private readonly incomplete = new Map<string, Set<string>>();
 
   constructor(
     private readonly store: EventStore,
@@ -31,6 +36,13 @@ export class PropagationTracker {
   ) {}
 
   async start(): Promise<void> {
+    // Terminations applied somewhere before a restart but not completed stay candidates.
+    for (const [tenant, records] of this.host.state(terminationStatus).tenants) {
+      for (const record of records.values()) {
+        if (!record.propagation.completed && Object.keys(record.propagation.enforcers).length > 0)
+          this.candidates(tenant).add(record.terminationId);
+      }
+    }
     await this.consumer.subscribe({ topic: STATUS_TOPIC, fromBeginning: false });
     await this.consumer.run({
       eachMessage: async ({ message }) => {
@@ -52,14 +64,35 @@ export class PropagationTracker {
     enforcers.set(status.enforcerId, Math.max(enforcers.get(status.enforcerId) ?? 0, status.at));
     this.live.set(status.tenant, enforcers);
     for (const terminationId of status.kind === 'APPLIED' ? status.terminationIds : []) {
-      const record = this.record(status.tenant, terminationId);
+      const record = await this.recordOf(status.tenant, terminationId);
       if (!record || record.propagation.enforcers[status.enforcerId] !== undefined) continue;
+      if (!record.propagation.completed) this.candidates(status.tenant).add(terminationId);
       await this.append(status.tenant, terminationId, {
         type: 'TerminationPropagated',
         data: { terminationId, enforcerId: status.enforcerId, appliedAt: status.at, position: status.position },
       });
     }
     await this.completeWhereDone(status.tenant);
+  }
+
+  private candidates(tenant: string): Set<string> {
+    let set = this.incomplete.get(tenant);
+    if (!set) {
+      set = new Set();
+      this.incomplete.set(tenant, set);
+    }
+    return set;
+  }
+
+  /**
+   * An enforcer only applies what was published from the store, so a termination it names exists;
+   * when this tracker's projection has not reached it yet, catch up instead of dropping the report.
+   */
+  private async recordOf(tenant: string, terminationId: string) {
+    const known = this.record(tenant, terminationId);
+    if (known) return known;
+    await this.host.waitFor(await this.store.headPosition());
+    return this.record(tenant, terminationId);
   }
 
   private record(tenant: string, terminationId: string) {
@@ -70,8 +103,13 @@ export class PropagationTracker {
   async completeWhereDone(tenant: string): Promise<void> {
     const live = this.liveEnforcers(tenant);
     if (live.length === 0) return;
-    for (const record of this.host.state(terminationStatus).tenants.get(tenant)?.values() ?? []) {
-      if (record.propagation.completed || record.revoked.length === 0) continue;
+    const candidates = this.candidates(tenant);
+    for (const terminationId of [...candidates]) {
+      const record = this.record(tenant, terminationId);
+      if (!record || record.propagation.completed || record.revoked.length === 0) {
+        candidates.delete(terminationId);
+        continue;
+      }
       const applied = live.map((id) => record.propagation.enforcers[id]);
       if (applied.some((at) => at === undefined)) continue;
       const last = Math.max(...(applied as number[]));
@@ -84,6 +122,7 @@ export class PropagationTracker {
           propagationMs: Math.max(0, last - record.recordedAt),
         },
       });
+      candidates.delete(terminationId);
     }
   }
 
