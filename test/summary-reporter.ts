@@ -2,7 +2,7 @@ import type { Reporter, RunnerTask, RunnerTestFile } from 'vitest';
 
 /** Prints the plain closing line CI reads: `tests: N passed, N failed, N skipped`. */
 export default class SummaryReporter implements Reporter {
-  onFinished(files: readonly RunnerTestFile[] = []): void {
+  onFinished(files: readonly RunnerTestFile[] = [], errors: readonly unknown[] = []): void {
     const counts = { passed: 0, failed: 0, skipped: 0 };
     const visit = (task: RunnerTask): void => {
       if (task.type === 'suite') {
@@ -22,6 +22,7 @@ export default class SummaryReporter implements Reporter {
       file.tasks.forEach(visit);
       if (file.result?.state === 'fail' && counts.failed === before) counts.failed++; // a file that failed to load or in a hook
     });
+    counts.failed += errors.length; // unhandled errors fail the run even when every test passed
     process.stdout.write(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
   }
 }

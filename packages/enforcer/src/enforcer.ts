@@ -13,6 +13,8 @@ export interface EnforcerOptions {
   readonly brokers: readonly string[];
   /** How often the HTTP feed is polled when there is no Kafka. */
   readonly httpPollMs?: number;
+  /** Problems that do not stop the enforcer (the ledger briefly unreachable). */
+  readonly onError?: (error: unknown) => void;
   readonly enforcerId?: string;
   readonly heartbeatMs?: number;
   readonly now?: () => number;
@@ -41,6 +43,7 @@ export class Enforcer {
 
   private feedCursor = 0;
   private polling: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> = Promise.resolve();
 
   async start(): Promise<void> {
     if (this.options.brokers.length === 0) return this.startHttp();
@@ -83,14 +86,17 @@ export class Enforcer {
   /** Without Kafka: bootstrap, then keep reading the ledger's feed from where the last page ended. */
   private async startHttp(): Promise<void> {
     await this.bootstrap();
-    const poll = async () => {
-      try {
-        await this.bootstrap(this.feedCursor);
-      } finally {
-        if (this.polling) this.polling = setTimeout(() => void poll(), this.options.httpPollMs ?? 100);
-      }
+    const schedule = () => {
+      this.polling = setTimeout(() => {
+        this.inFlight = this.bootstrap(this.feedCursor)
+          // The ledger unreachable for a while is not fatal: report, keep the replica, poll again.
+          .catch((error: unknown) => this.options.onError?.(error))
+          .finally(() => {
+            if (this.polling) schedule();
+          });
+      }, this.options.httpPollMs ?? 100);
     };
-    this.polling = setTimeout(() => void poll(), this.options.httpPollMs ?? 100);
+    schedule();
   }
 
   /** Replays the tenant's feed-relevant events from the ledger, after a store position. */
@@ -142,6 +148,7 @@ export class Enforcer {
   async stop(): Promise<void> {
     if (this.polling) clearTimeout(this.polling);
     this.polling = null;
+    await this.inFlight;
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.flushing;
     await this.consumer?.disconnect();
