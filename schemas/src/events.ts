@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'SubjectRevoked',
   'TerminationApplied',
   'UserIdentityLinked',
+  'DeviceIdentityLinked',
   'AccountStateChanged',
   'IdpMessageReceived',
   'RefreshTokenRotated',
@@ -36,6 +37,7 @@ interface EventDataMap {
   SubjectRevoked: E.SubjectRevoked;
   TerminationApplied: E.TerminationApplied;
   UserIdentityLinked: E.UserIdentityLinked;
+  DeviceIdentityLinked: E.DeviceIdentityLinked;
   AccountStateChanged: E.AccountStateChanged;
   IdpMessageReceived: E.IdpMessageReceived;
   RefreshTokenRotated: E.RefreshTokenRotated;

@@ -18,10 +18,10 @@ describe('event schemas', () => {
     expect(rabinFingerprint('"null"').readBigInt64LE()).toBe(7195948357588979594n);
   });
 
-  it('an event written with version 1 is read by version 2 code (schema resolution)', () => {
+  it('an event written with version 1 is read by the current code (schema resolution)', () => {
     const v1 = registry.version('SessionStarted', 1);
     const current = registry.current('SessionStarted');
-    expect(current.version).toBe(3);
+    expect(current.version).toBe(4);
     const written = {
       sessionId: 's1',
       userId: 'alice',
@@ -40,7 +40,31 @@ describe('event schemas', () => {
     const body = v1.type.toBuffer(written);
     const { name, value } = registry.decode(v1.fingerprint, body);
     expect(name).toBe('SessionStarted');
-    expect(value).toEqual({ ...written, acr: null, amr: [], idpSubject: null });
+    expect(value).toEqual({ ...written, acr: null, amr: [], idpSubject: null, idpDeviceId: null });
+  });
+
+  it('SessionStarted v3 is read by v4 code with no IdP device id', () => {
+    const v3 = registry.version('SessionStarted', 3);
+    const written = {
+      sessionId: 's1',
+      userId: 'alice',
+      parentSessionId: null,
+      deviceId: 'laptop',
+      idpIssuer: 'https://idp.example',
+      idpSubject: 'u-1',
+      idpSid: 'sid',
+      clientId: null,
+      ip: null,
+      userAgent: null,
+      acr: null,
+      amr: [],
+      authTime: 1,
+      startedAt: 2,
+      expiresAt: null,
+      ancestors: [],
+    };
+    const { value } = registry.decode(v3.fingerprint, v3.type.toBuffer(written));
+    expect(value).toEqual({ ...written, idpDeviceId: null });
   });
 
   it('TokenMinted v1 resolves to v2 with scope null', () => {

@@ -167,6 +167,6 @@ describe('OP Commands: invalid command tokens append nothing', () => {
     const response = await h.ledger.raw('POST', '/idp/acme/op/commands', JSON.stringify({ command_token: 'x' }), {
       'content-type': 'application/json',
     });
-    expect({ status: response.status, error: response.body.error }).toEqual({ status: 415, error: 'invalid_request' });
+    expect({ status: response.status, error: response.body.error }).toEqual({ status: 400, error: 'invalid_request' });
   });
 });

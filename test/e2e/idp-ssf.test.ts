@@ -231,7 +231,7 @@ describe('SSF push: invalid SETs get 400 {err, description} and append nothing',
     ],
     [
       'wrong content type',
-      415,
+      400,
       'invalid_request',
       async () => push(await h.idp.sign(valid(), { typ: 'secevent+jwt' }), { 'content-type': 'application/json' }),
     ],

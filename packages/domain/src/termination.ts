@@ -1,7 +1,7 @@
 import type { DomainEvent, EventData, TerminationAppliedTypes } from '@killswitch/schemas';
 import { deadlineVerdict } from './deadlines.ts';
 import { DomainError } from './errors.ts';
-import type { Descendants, GraphView, SessionNode, SubjectRef, TokenNode } from './graph.ts';
+import type { Descendants, GrantNode, GraphView, SessionNode, SubjectRef, TokenNode } from './graph.ts';
 import { isNodeRevoked } from './node-lineage.ts';
 import { beforeTermination } from './before-termination.ts';
 
@@ -108,25 +108,36 @@ function invalidationMarks(request: TerminationRequestedData, userId: string, gr
     expiresAt: s.expiresAt,
   }));
   if (request.revokeOnlineGrants) {
-    // Back-channel logout: the session's refresh tokens go, offline_access grants survive.
-    for (const grant of onlineGrantsOf(sessions, graph)) {
-      marks.push({
-        subject: { type: 'GRANT', id: grant.id },
-        effect: 'REVOKED',
-        notBefore: null,
-        previousNotBefore: null,
-        expiresAt: grant.expiresAt,
-      });
-    }
+    // Back-channel logout: the sessions' refresh tokens issued without offline_access go, one by
+    // one. Never their grants: that would take the grant's access tokens, which survive SI.
+    for (const token of sessionRefreshTokensOf(sessions, graph, now)) marks.push(revokeToken(token));
   }
   return marks;
 }
 
-function onlineGrantsOf(sessions: SessionNode[], graph: GraphView) {
+/** "Revoke this refresh token": the token alone, not its family. */
+const revokeToken = (token: TokenNode): MarkBody => ({
+  subject: { type: 'TOKEN', id: token.id },
+  effect: 'REVOKED',
+  notBefore: null,
+  previousNotBefore: null,
+  expiresAt: token.expiresAt,
+});
+
+/**
+ * Live refresh tokens issued to these sessions themselves (not to agents spawned from them,
+ * which survive Session Invalidation), except those of `offline_access` grants.
+ */
+function sessionRefreshTokensOf(sessions: SessionNode[], graph: GraphView, now: number): TokenNode[] {
   const ids = new Set(sessions.map((s) => s.id));
-  return mergeDescendants(sessions.map((s) => graph.descendants({ type: 'SESSION', id: s.id }))).grants.filter(
-    (g) => g.sessionId !== null && ids.has(g.sessionId) && !g.offlineAccess && !isNodeRevoked(g, graph),
-  );
+  const tokens = mergeDescendants(sessions.map((s) => graph.descendants({ type: 'SESSION', id: s.id }))).tokens;
+  return tokens.filter((token) => {
+    if (token.kind !== 'REFRESH' || token.expiresAt <= now || isNodeRevoked(token, graph)) return false;
+    if (token.lineage.agents.length > 0 || !ids.has(token.lineage.sessions[0] ?? '')) return false;
+    const grantId = token.lineage.grants[0];
+    const grant = grantId === undefined ? undefined : (graph.node({ type: 'GRANT', id: grantId }) as GrantNode | undefined);
+    return !grant?.offlineAccess;
+  });
 }
 
 function invalidationTargets(target: SubjectRef, userId: string, graph: GraphView): SessionNode[] {
@@ -155,10 +166,8 @@ export function summarizeTermination(
   if (request.scope === 'SESSION_INVALIDATION') {
     ended = emptyEnded();
     ended.sessionsInvalidated = marks.filter((m) => m.effect === 'INVALIDATED').map((m) => m.subject.id);
-    for (const mark of marks.filter((m) => m.subject.type === 'GRANT')) {
-      ended.grants.push(mark.subject.id);
-      ended.tokens += graph.descendants(mark.subject).tokens.filter((t) => t.expiresAt > now && !isNodeRevoked(t, before)).length;
-    }
+    // The refresh tokens back-channel logout revoked alongside (access tokens survive SI).
+    ended.tokens = marks.filter((m) => m.subject.type === 'TOKEN').length;
     residual = emptyResidual();
   } else {
     const roots =

@@ -23,6 +23,27 @@ export class JwtRejected extends Error {
   constructor(
     readonly code: JwtRejection,
     message: string,
+    /** Set when the refusal is ours or the IdP's infrastructure, not the message's: retry after this many seconds. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+
+  /** The message may be sent again later and then succeed (RFC 9110 503 + Retry-After). */
+  get retryable(): boolean {
+    return this.retryAfterSeconds !== undefined;
+  }
+}
+
+/**
+ * Thrown by a key source when the issuer's keys cannot be had right now (JWKS endpoint down,
+ * timing out, or answering garbage) and the token's key is not among those already known.
+ */
+export class KeysUnavailable extends Error {
+  readonly type = 'KeysUnavailable' as const;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
   ) {
     super(message);
   }
@@ -76,6 +97,7 @@ export async function verifyJwt(token: string, trusted: TrustedIssuer, policy: J
   } catch {
     throw new JwtRejected('ERR_JWT_MALFORMED', 'not a signed JWT');
   }
+  checkHeaderTypes(header);
   const alg = header.alg ?? 'none';
   if (!trusted.algorithms.includes(alg) || !ASYMMETRIC.test(alg)) throw new JwtRejected('ERR_JWT_ALG', `algorithm ${alg} is not allowed`);
   let payload: JWTPayload;
@@ -87,6 +109,7 @@ export async function verifyJwt(token: string, trusted: TrustedIssuer, policy: J
   }
   if (!payload || typeof payload !== 'object' || Array.isArray(payload))
     throw new JwtRejected('ERR_JWT_MALFORMED', 'claims are not a JSON object');
+  checkClaimTypes(payload);
   checkTyp(header.typ, policy);
   for (const claim of policy.required)
     if (payload[claim] === undefined || payload[claim] === null) throw new JwtRejected('ERR_JWT_MISSING_CLAIM', `missing claim ${claim}`);
@@ -99,6 +122,38 @@ export async function verifyJwt(token: string, trusted: TrustedIssuer, policy: J
   if (!audiences.includes(policy.audience)) throw new JwtRejected('ERR_JWT_AUDIENCE', 'aud does not name this receiver');
   checkTimes(payload, policy);
   return payload;
+}
+
+/** Header members are attacker-controlled JSON: each one used must have its registered type (RFC 7515 §4.1). */
+function checkHeaderTypes(header: Record<string, unknown>): void {
+  for (const name of ['alg', 'typ', 'kid', 'cty', 'jku', 'x5u', 'x5t', 'x5t#S256'])
+    if (header[name] !== undefined && typeof header[name] !== 'string')
+      throw new JwtRejected('ERR_JWT_MALFORMED', `header member ${name} must be a string`);
+  if (header.crit !== undefined && (!Array.isArray(header.crit) || !header.crit.every((c) => typeof c === 'string')))
+    throw new JwtRejected('ERR_JWT_MALFORMED', 'header member crit must be an array of strings');
+  if (header.b64 !== undefined && typeof header.b64 !== 'boolean')
+    throw new JwtRejected('ERR_JWT_MALFORMED', 'header member b64 must be a boolean');
+}
+
+const STRING_CLAIMS = ['iss', 'sub', 'jti', 'sid', 'client_id'] as const;
+const TIME_CLAIMS = ['nbf', 'exp', 'iat'] as const;
+
+/** Registered claims with their RFC 7519 types; a value of another type is a malformed token, never a crash. */
+function checkClaimTypes(payload: JWTPayload): void {
+  for (const name of STRING_CLAIMS) {
+    const value = payload[name];
+    if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > 2048))
+      throw new JwtRejected('ERR_JWT_MALFORMED', `${name} must be a non-empty string`);
+  }
+  const aud = payload.aud;
+  if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string')))
+    throw new JwtRejected('ERR_JWT_MALFORMED', 'aud must be a string or an array of strings');
+  for (const name of TIME_CLAIMS) {
+    const value = payload[name];
+    // NumericDate: finite seconds; anything past year 9999 cannot be a real instant.
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > 253_402_300_799))
+      throw new JwtRejected('ERR_JWT_MALFORMED', `${name} must be a NumericDate`);
+  }
 }
 
 function checkTyp(typ: string | undefined, policy: JwtPolicy): void {
@@ -128,6 +183,7 @@ function checkTimes(payload: JWTPayload, policy: JwtPolicy): void {
 }
 
 function signatureRejection(error: unknown): JwtRejected {
+  if (error instanceof KeysUnavailable) return new JwtRejected('ERR_JWKS_UNAVAILABLE', error.message, error.retryAfterSeconds);
   if (error instanceof errors.JWKSNoMatchingKey) return new JwtRejected('ERR_JWT_UNKNOWN_KEY', 'no key of the issuer matches the token');
   if (error instanceof errors.JOSEAlgNotAllowed) return new JwtRejected('ERR_JWT_ALG', 'algorithm not allowed');
   if (error instanceof errors.JWSSignatureVerificationFailed) return new JwtRejected('ERR_JWT_SIGNATURE', 'signature verification failed');
@@ -136,7 +192,7 @@ function signatureRejection(error: unknown): JwtRejected {
     error instanceof errors.JWKSInvalid ||
     (error instanceof Error && /fetch|ECONNREFUSED|Expected 200/i.test(error.message))
   ) {
-    return new JwtRejected('ERR_JWKS_UNAVAILABLE', "the issuer's keys could not be fetched");
+    return new JwtRejected('ERR_JWKS_UNAVAILABLE', "the issuer's keys could not be fetched", 5);
   }
   if (error instanceof errors.JWSInvalid || error instanceof errors.JOSENotSupported)
     return new JwtRejected('ERR_JWT_MALFORMED', 'malformed JWS');

@@ -9,6 +9,7 @@ export const sessionStartedData = (o: Partial<EventData<'SessionStarted'>> = {})
   idpIssuer: null,
   idpSid: null,
   idpSubject: null,
+  idpDeviceId: null,
   clientId: null,
   ip: null,
   userAgent: null,

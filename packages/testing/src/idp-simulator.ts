@@ -17,6 +17,8 @@ export interface SignOptions {
   kid?: string;
   /** Sign with a key that is not in the published JWKS. */
   rogue?: boolean;
+  /** Extra or replaced protected-header members, of any JSON type (hostile-header tests). */
+  header?: Record<string, unknown>;
 }
 
 /**
@@ -35,6 +37,8 @@ export class IdpSimulator {
   /** Receipts pushed back by the RP (SETs), and how many upcoming pushes to refuse with 500. */
   readonly receipts: string[] = [];
   failReceipts = 0;
+  /** How the JWKS endpoint fails, while set: a 5xx answer, or no answer at all (a hung connection). */
+  jwksOutage: 'status-503' | 'hang' | null = null;
   private keys: SigningKey[] = [];
   private rogue: SigningKey[] = [];
   private server!: Server;
@@ -75,8 +79,9 @@ export class IdpSimulator {
         .sign(new TextEncoder().encode('a-shared-secret-that-is-long-enough!'));
     }
     const key = (options.rogue ? this.rogue : this.keys).find((k) => k.alg === alg) as SigningKey;
-    const header: Record<string, string> = { alg, kid: options.kid ?? key.kid };
+    const header: Record<string, unknown> = { alg, kid: options.kid ?? key.kid };
     if (options.typ !== null) header.typ = options.typ ?? 'JWT';
+    Object.assign(header, options.header);
     return new SignJWT(claims).setProtectedHeader(header as never).sign(key.privateKey);
   }
 
@@ -124,6 +129,7 @@ export class IdpSimulator {
   }
 
   async close(): Promise<void> {
+    this.server.closeAllConnections(); // hung JWKS requests included
     await new Promise((resolve) => this.server.close(resolve));
   }
 
@@ -142,6 +148,8 @@ export class IdpSimulator {
     };
     if (url.pathname === '/jwks') {
       this.jwksFetches.push(Date.now());
+      if (this.jwksOutage === 'hang') return; // never answered: the receiver's fetch times out
+      if (this.jwksOutage === 'status-503') return json(503, { error: 'temporarily unavailable' });
       return json(200, { keys: this.keys.map((k) => k.jwk) });
     }
     if (url.pathname === '/receipts') {

@@ -9,6 +9,8 @@ export interface TenantAccounts {
   readonly identifiers: Map<string, string>;
   /** `<iss> <user id>` → the user's `sub` at that IdP (the reverse of the `iss_sub` identifiers). */
   readonly idpSubjects: Map<string, string>;
+  /** Canonical identifier key under which an IdP names a device (`opaque:…`, `uri:…`) → the RP's device id. */
+  readonly deviceIdentifiers: Map<string, string>;
   /** `<iss> <idp sid>` → RP session ids derived from that IdP session. */
   readonly idpSessions: Map<string, Set<string>>;
   /** Account lifecycle set by OP Commands; users seen only through sessions are ACTIVE. */
@@ -28,6 +30,7 @@ export interface AccountsState {
 const create = (): TenantAccounts => ({
   identifiers: new Map(),
   idpSubjects: new Map(),
+  deviceIdentifiers: new Map(),
   idpSessions: new Map(),
   states: new Map(),
   issuerAccounts: new Map(),
@@ -58,6 +61,17 @@ function linkIssSub(accounts: TenantAccounts, issuer: string, subject: string, u
   accounts.idpSubjects.set(`${issuer} ${userId}`, subject);
 }
 
+/**
+ * The keys a device id recorded at login is looked up by: the IdP may name the device as an
+ * opaque id, or, when the id is a URI or a DID, in that format (RFC 9493 §3.2).
+ */
+export function idpDeviceKeys(idpDeviceId: string): string[] {
+  const keys = [`opaque:${idpDeviceId}`];
+  if (/^did:/i.test(idpDeviceId)) keys.push(`did:${idpDeviceId}`);
+  else if (/^[a-z][a-z0-9+.-]*:/i.test(idpDeviceId)) keys.push(`uri:${idpDeviceId}`);
+  return keys;
+}
+
 function apply(accounts: TenantAccounts, { event }: RecordedEvent): void {
   switch (event.type) {
     case 'SessionStarted': {
@@ -69,13 +83,20 @@ function apply(accounts: TenantAccounts, { event }: RecordedEvent): void {
         addTo(accounts.issuerAccounts, d.idpIssuer, d.userId);
       }
       if (d.idpIssuer && d.idpSid) addTo(accounts.idpSessions, `${d.idpIssuer} ${d.idpSid}`, d.sessionId);
+      if (d.idpDeviceId && d.deviceId) for (const key of idpDeviceKeys(d.idpDeviceId)) accounts.deviceIdentifiers.set(key, d.deviceId);
       return;
     }
+    case 'DeviceIdentityLinked':
+      for (const key of event.data.identifiers) accounts.deviceIdentifiers.set(key, event.data.deviceId);
+      return;
     case 'UserIdentityLinked':
       for (const key of event.data.identifiers) {
         accounts.identifiers.set(key, event.data.userId);
         const issSub = /^iss_sub:(\S+) (.+)$/.exec(key);
-        if (issSub) accounts.idpSubjects.set(`${issSub[1]} ${event.data.userId}`, issSub[2] as string);
+        if (issSub) {
+          accounts.idpSubjects.set(`${issSub[1]} ${event.data.userId}`, issSub[2] as string);
+          addTo(accounts.issuerAccounts, issSub[1] as string, event.data.userId); // an account of that IdP, sessions or not
+        }
       }
       accounts.identifiers.set(`opaque:${event.data.userId}`, event.data.userId);
       if (!accounts.states.has(event.data.userId)) accounts.states.set(event.data.userId, 'ACTIVE');

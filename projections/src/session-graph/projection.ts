@@ -103,6 +103,12 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
     }
     case 'SubjectRevoked':
       return subjectRevoked(graph, event.data);
+    // A user the tenant knows without any session yet (OP `activate`, identifiers linked) can
+    // still be revoked: Global Revocation sets a not-before instant for them.
+    case 'UserIdentityLinked':
+    case 'AccountStateChanged':
+      graph.user(event.data.userId);
+      return;
     default:
       return;
   }

@@ -103,11 +103,29 @@ describe('termination decider', () => {
     expect(when.summary()).toMatchObject({ noChange: true, ended: { tokens: 0, sessionsRevoked: [] } });
   });
 
-  it('back-channel style invalidation also revokes online grants but keeps offline_access', () => {
-    const revocations = given(graph)
-      .when({ scope: 'SESSION_INVALIDATION', target: { type: 'SESSION', id: 's1' }, revokeOnlineGrants: true })
-      .revoked();
-    expect(revocations).toEqual([revoked('SESSION', 's1', 'INVALIDATED'), revoked('GRANT', 'online')]);
+  it('back-channel style invalidation revokes the session’s online refresh tokens, not their grant, and keeps offline_access', () => {
+    const refresh = (id: string, grantId: string): DomainEvent => ({
+      ...tokenMinted({
+        tokenId: id,
+        format: 'REFERENCE',
+        sessionId: 's1',
+        grantId,
+        issuedAt: 1,
+        expiresAt: 1000,
+        lineage: lineage(['s1'], [], [grantId]),
+      }),
+    });
+    const withRefresh = [...graph, refresh('rt-online', 'online'), refresh('rt-offline', 'offline')].map((e) =>
+      e.type === 'TokenMinted' && e.data.tokenId.startsWith('rt-') ? { ...e, data: { ...e.data, kind: 'REFRESH' as const } } : e,
+    );
+    const when = given(withRefresh).when({
+      scope: 'SESSION_INVALIDATION',
+      target: { type: 'SESSION', id: 's1' },
+      revokeOnlineGrants: true,
+    });
+    expect(when.revoked()).toEqual([revoked('SESSION', 's1', 'INVALIDATED'), revoked('TOKEN', 'rt-online')]);
+    // t2, an access token of the same online grant, is not named: it survives Session Invalidation.
+    expect(when.summary().ended).toMatchObject({ sessionsInvalidated: ['s1'], grants: [], tokens: 1 });
   });
 
   it('user-level session-scoped revocation ends every session', () => {

@@ -4,10 +4,10 @@
 export type SessionStarted = KillswitchEvents.SessionStarted;
 
 export namespace KillswitchEvents {
-    export const SessionStartedSchema = "{\"type\":\"record\",\"name\":\"SessionStarted\",\"namespace\":\"killswitch.events\",\"doc\":\"An interactive session began at the RP (usually from an IdP login). v3: adds idpSubject (the user's sub at the IdP, so iss_sub subjects resolve).\",\"fields\":[{\"name\":\"sessionId\",\"type\":\"string\"},{\"name\":\"userId\",\"type\":\"string\"},{\"name\":\"parentSessionId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Set for a derived session (e.g. a session minted from another one).\"},{\"name\":\"deviceId\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"idpIssuer\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"idpSubject\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"idpSid\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"The IdP's session id (OIDC sid) this RP session derives from.\"},{\"name\":\"clientId\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"ip\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"userAgent\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"acr\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"amr\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[]},{\"name\":\"authTime\",\"type\":\"long\",\"doc\":\"Epoch milliseconds.\"},{\"name\":\"startedAt\",\"type\":\"long\",\"doc\":\"Epoch milliseconds.\"},{\"name\":\"expiresAt\",\"type\":[\"null\",\"long\"],\"default\":null},{\"name\":\"ancestors\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[],\"doc\":\"Lineage fixed at start: parent session ids, nearest first.\"}]}";
+    export const SessionStartedSchema = "{\"type\":\"record\",\"name\":\"SessionStarted\",\"namespace\":\"killswitch.events\",\"doc\":\"An interactive session began at the RP (usually from an IdP login). v4: adds idpDeviceId (the IdP's own id for the device, so device subjects in SSF events resolve to the RP's deviceId).\",\"fields\":[{\"name\":\"sessionId\",\"type\":\"string\"},{\"name\":\"userId\",\"type\":\"string\"},{\"name\":\"parentSessionId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Set for a derived session (e.g. a session minted from another one).\"},{\"name\":\"deviceId\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"idpIssuer\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"idpSubject\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"idpSid\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"The IdP's session id (OIDC sid) this RP session derives from.\"},{\"name\":\"idpDeviceId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"The IdP's identifier of the device (as its SSF events name it), when the login told it.\"},{\"name\":\"clientId\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"ip\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"userAgent\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"acr\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"amr\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[]},{\"name\":\"authTime\",\"type\":\"long\",\"doc\":\"Epoch milliseconds.\"},{\"name\":\"startedAt\",\"type\":\"long\",\"doc\":\"Epoch milliseconds.\"},{\"name\":\"expiresAt\",\"type\":[\"null\",\"long\"],\"default\":null},{\"name\":\"ancestors\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[],\"doc\":\"Lineage fixed at start: parent session ids, nearest first.\"}]}";
     export const SessionStartedName = "killswitch.events.SessionStarted";
     /**
-     * An interactive session began at the RP (usually from an IdP login). v3: adds idpSubject (the user's sub at the IdP, so iss_sub subjects resolve).
+     * An interactive session began at the RP (usually from an IdP login). v4: adds idpDeviceId (the IdP's own id for the device, so device subjects in SSF events resolve to the RP's deviceId).
      */
     export interface SessionStarted {
         sessionId: string;
@@ -36,6 +36,12 @@ export namespace KillswitchEvents {
          * Default: null
          */
         idpSid: null | string;
+        /**
+         * The IdP's identifier of the device (as its SSF events name it), when the login told it.
+         *
+         * Default: null
+         */
+        idpDeviceId: null | string;
         /**
          * Default: null
          */

@@ -3,6 +3,7 @@ export type { AccountStateChanged } from './AccountStateChanged.ts';
 export type { AgentSpawned } from './AgentSpawned.ts';
 export type { AgentTaskCancellationFailed } from './AgentTaskCancellationFailed.ts';
 export type { AgentTaskCancelled } from './AgentTaskCancelled.ts';
+export type { DeviceIdentityLinked } from './DeviceIdentityLinked.ts';
 export type { GrantIssued } from './GrantIssued.ts';
 export type { IdpMessageReceived } from './IdpMessageReceived.ts';
 export type { ReceiptDelivered } from './ReceiptDelivered.ts';
@@ -22,6 +23,7 @@ export type { KillswitchEvents as AccountStateChangedTypes } from './AccountStat
 export type { KillswitchEvents as AgentSpawnedTypes } from './AgentSpawned.ts';
 export type { KillswitchEvents as AgentTaskCancellationFailedTypes } from './AgentTaskCancellationFailed.ts';
 export type { KillswitchEvents as AgentTaskCancelledTypes } from './AgentTaskCancelled.ts';
+export type { KillswitchEvents as DeviceIdentityLinkedTypes } from './DeviceIdentityLinked.ts';
 export type { KillswitchEvents as GrantIssuedTypes } from './GrantIssued.ts';
 export type { KillswitchEvents as IdpMessageReceivedTypes } from './IdpMessageReceived.ts';
 export type { KillswitchEvents as ReceiptDeliveredTypes } from './ReceiptDelivered.ts';

@@ -15,7 +15,7 @@ export interface ApiKeyConfig {
 
 export interface IdpConfig {
   readonly issuer: string;
-  /** Fetched with caching; an unknown `kid` triggers one refetch, at most every `jwksCooldownSeconds`. */
+  /** Fetched with caching; an unknown `kid` triggers a refetch (`jwksRefreshBurst`, then one per `jwksCooldownSeconds`). */
   readonly jwksUri?: string;
   readonly jwks?: { keys: Array<Record<string, unknown>> };
   readonly algorithms: readonly string[];
@@ -79,6 +79,9 @@ export interface LedgerConfig {
   readonly maxMessageAgeSeconds: number;
   readonly idpBodyLimitBytes: number;
   readonly jwksCooldownSeconds: number;
+  /** Refreshes an unknown `kid` may trigger at once before `jwksCooldownSeconds` rate-limits them. */
+  readonly jwksRefreshBurst: number;
+  readonly jwksTimeoutSeconds: number;
   readonly tenants: readonly TenantConfig[];
 }
 
@@ -174,6 +177,8 @@ const CONFIG_SCHEMA = {
     maxMessageAgeSeconds: { type: 'integer', minimum: 1, maximum: 86_400, default: 300 },
     idpBodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 1024 * 1024, default: 64 * 1024 },
     jwksCooldownSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 30 },
+    jwksRefreshBurst: { type: 'integer', minimum: 1, maximum: 100, default: 3 },
+    jwksTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 60, default: 5 },
     tenants: {
       type: 'array',
       minItems: 1,

@@ -21,6 +21,8 @@ export type Fact =
       idpIssuer?: string;
       idpSid?: string;
       idpSubject?: string;
+      /** The IdP's own id for the device, as its SSF events name it. */
+      idpDeviceId?: string;
       clientId?: string;
       ip?: string;
       userAgent?: string;
@@ -62,6 +64,8 @@ export type Fact =
       expiresAt?: number;
     }
   | { type: 'user.linked'; userId: string; identifiers: Array<Record<string, unknown>> }
+  /** Other names (RFC 9493 subjects) under which IdPs know one of the RP's devices. */
+  | { type: 'device.linked'; deviceId: string; userId?: string; identifiers: Array<Record<string, unknown>> }
   | { type: 'token.rotated'; tokenId: string; replacedBy?: string; rotatedAt?: number }
   | {
       type: 'agent.spawned';

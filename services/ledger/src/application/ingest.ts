@@ -37,6 +37,7 @@ const sessionStarted: Planner<FactOf<'session.started'>> = (fact, resolver, tena
     deviceId: fact.deviceId ?? parent?.deviceId ?? null,
     idpIssuer: fact.idpIssuer ?? null,
     idpSid: fact.idpSid ?? null,
+    idpDeviceId: fact.idpDeviceId ?? null,
     idpSubject: fact.idpSubject ?? null,
     clientId: fact.clientId ?? null,
     ip: fact.ip ?? null,
@@ -151,19 +152,33 @@ const tokenMinted: Planner<FactOf<'token.minted'>> = (fact, resolver, tenant, no
   return planned;
 };
 
-const userLinked: Planner<FactOf<'user.linked'>> = (fact, _resolver, tenant, now) => {
-  let identifiers: string[];
+function identifierKeys(identifiers: ReadonlyArray<Record<string, unknown>>): string[] {
   try {
-    identifiers = fact.identifiers.map((identifier) => identifierKey(identifier));
+    return identifiers.map((identifier) => identifierKey(identifier));
   } catch (error) {
     throw new DomainError('ERR_SUBJECT_ID', (error as Error).message);
   }
+}
+
+const userLinked: Planner<FactOf<'user.linked'>> = (fact, _resolver, tenant, now) => {
+  const identifiers = identifierKeys(fact.identifiers);
   return {
     streamId: `user-${tenant}:${fact.userId}`,
     expected: 'any',
     events: [{ type: 'UserIdentityLinked', data: { userId: fact.userId, identifiers, linkedAt: now } }],
   };
 };
+
+const deviceLinked: Planner<FactOf<'device.linked'>> = (fact, _resolver, tenant, now) => ({
+  streamId: `device-${tenant}:${fact.deviceId}`,
+  expected: 'any',
+  events: [
+    {
+      type: 'DeviceIdentityLinked',
+      data: { deviceId: fact.deviceId, userId: fact.userId ?? null, identifiers: identifierKeys(fact.identifiers), linkedAt: now },
+    },
+  ],
+});
 
 const tokenRotated: Planner<FactOf<'token.rotated'>> = (fact, resolver, tenant, now) => {
   const owner = resolver.tokenOwner(fact.tokenId);
@@ -201,6 +216,7 @@ const PLANNERS: { [T in Fact['type']]: Planner<FactOf<T>> } = {
   'agent.spawned': agentSpawned,
   'token.minted': tokenMinted,
   'user.linked': userLinked,
+  'device.linked': deviceLinked,
   'token.rotated': tokenRotated,
 };
 

@@ -38,7 +38,8 @@ export interface TerminationInput {
   messageIdentity?: { issuer: string | null; messageId: string } | undefined;
   messageDigest?: string | null;
   idpEventTime?: number | null;
-  revokeOnlineGrants?: boolean;
+  /** Session Invalidation also revokes the sessions' non-offline refresh tokens (back-channel logout). */
+  revokeSessionRefreshTokens?: boolean;
   ipsieLevel?: 'SL2' | 'SL3' | undefined;
   source?: EventData<'TerminationRequested'>['source'];
 }
@@ -125,7 +126,7 @@ export class Ledger {
       messageDigest: input.messageDigest ?? null,
       idpEventTime: input.idpEventTime ?? null,
       ipsieLevel: input.ipsieLevel ?? this.deps.ipsieLevel(caller.tenant),
-      revokeOnlineGrants: input.revokeOnlineGrants ?? false,
+      revokeOnlineGrants: input.revokeSessionRefreshTokens ?? false, // the event's field, named before v1 was frozen
       requestedAt: this.deps.now(),
     };
   }

@@ -17,7 +17,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { terminationRoutes } from './routes/terminations.ts';
 import { feedRoutes } from './routes/feed.ts';
-import { idpRoutes, type IdpRouteDeps } from './idp/index.ts';
+import { idpRoutes, rpOAuthRoutes, type IdpRouteDeps } from './idp/index.ts';
 
 export interface AppDeps {
   readonly config: LedgerConfig;
@@ -49,10 +49,31 @@ function assertMediaType(request: FastifyRequest): void {
     request.headers['content-type'] !== undefined ||
     Number(request.headers['content-length'] ?? 0) > 0 ||
     request.headers['transfer-encoding'] !== undefined;
-  if (!hasBody || request.method === 'GET') return;
+  if (!hasBody || request.method === 'GET' || request.routeOptions.config.rawBody) return;
   const accepted = (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes ?? ['application/json'];
   const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (!accepted.includes(type)) throw new HttpError(415, 'ERR_UNSUPPORTED_MEDIA_TYPE', `expected ${accepted.join(' or ')}`);
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** For each known path, the methods it does not serve answer 405 with `Allow`, not 404. */
+function methodNotAllowedRoutes(app: FastifyInstance, routeMethods: ReadonlyMap<string, ReadonlySet<string>>): void {
+  for (const [url, served] of [...routeMethods]) {
+    const missing = METHODS.filter((m) => !served.has(m));
+    if (missing.length === 0 || url === '*' || url.endsWith('*')) continue;
+    const allow = METHODS.filter((m) => served.has(m)).join(', ');
+    app.route({
+      method: missing,
+      url,
+      schema: { hide: true },
+      handler: async (request, reply) =>
+        reply
+          .status(405)
+          .header('allow', allow)
+          .send({ error: 'ERR_METHOD_NOT_ALLOWED', message: `${request.method} is not allowed here; use ${allow}`, requestId: request.id }),
+    });
+  }
 }
 
 /** Builds the ledger's HTTP API. `server.ts`/`main.ts` only start it. */
@@ -82,6 +103,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
+  // Every route's methods, so that another method on a known path answers 405 (RFC 9110 §15.5.6).
+  const routeMethods = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const methods = routeMethods.get(route.url) ?? new Set<string>();
+    for (const method of [route.method].flat()) methods.add(method);
+    routeMethods.set(route.url, methods);
+  });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
@@ -96,8 +124,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routeDeps: RouteDeps = { ...deps, metrics };
   for (const routes of [opsRoutes, factRoutes, terminationRoutes, checkRoutes, sessionRoutes, forensicRoutes, feedRoutes])
     routes(app, routeDeps);
-  if (deps.idp)
+  if (deps.idp) {
     await app.register(idpRoutes(deps.idp, deps.config.idpBodyLimitBytes), { bodyLimit: deps.config.idpBodyLimitBytes } as never);
+    await app.register(rpOAuthRoutes(deps.idp));
+  }
+  methodNotAllowedRoutes(app, routeMethods);
   await app.ready();
   return app;
 }

@@ -15,6 +15,8 @@ declare module 'fastify' {
     role?: Role;
     /** Error body shape for protocol endpoints: SSF `{err, description}` or OAuth `{error, error_description}`. */
     idpErrors?: 'ssf' | 'oauth';
+    /** The handler reads the raw body itself (authenticating first): no media-type check before it. */
+    rawBody?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -55,6 +55,7 @@ export const factSchemas = [
     idpIssuer: shortText,
     idpSid: id,
     idpSubject: id,
+    idpDeviceId: shortText,
     clientId: id,
     ip: { type: 'string', maxLength: 64 },
     userAgent: { type: 'string', maxLength: 512 },
@@ -99,6 +100,11 @@ export const factSchemas = [
     expiresAt: epochMs,
   }),
   fact('user.linked', ['userId', 'identifiers'], {
+    userId: id,
+    identifiers: { type: 'array', minItems: 1, maxItems: 32, items: { type: 'object', required: ['format'], properties: { format: id } } },
+  }),
+  fact('device.linked', ['deviceId', 'identifiers'], {
+    deviceId: id,
     userId: id,
     identifiers: { type: 'array', minItems: 1, maxItems: 32, items: { type: 'object', required: ['format'], properties: { format: id } } },
   }),

@@ -33,7 +33,8 @@ export interface IdpMessage {
 export interface TerminationPlan {
   readonly scope: EventData<'TerminationRequested'>['scope'];
   readonly target: SubjectRef;
-  readonly revokeOnlineGrants?: boolean;
+  /** Back-channel logout: also revoke the sessions' refresh tokens issued without offline_access. */
+  readonly revokeSessionRefreshTokens?: boolean;
 }
 
 export interface AppliedMessage {
@@ -78,6 +79,28 @@ export class IdpGateway {
 
   sessionOwner(tenant: string, sessionId: string): string | null {
     return this.ledger.deps.host.state(sessionGraph).tenants.get(tenant)?.sessions.get(sessionId)?.userId ?? null;
+  }
+
+  /**
+   * The RP devices an IdP's device subject names, in any RFC 9493 format: through the IdP device
+   * ids sessions recorded and `device.linked` identifiers; an opaque id that is itself one of
+   * this tenant's RP device ids names that device.
+   */
+  resolveDevices(tenant: string, subjects: readonly SimpleSubject[]): string[] {
+    const known = this.accounts(tenant)?.deviceIdentifiers;
+    const graph = this.ledger.deps.host.state(sessionGraph).tenants.get(tenant);
+    const devices = new Set<string>();
+    for (const subject of subjects) {
+      const linked = known?.get(subject.key);
+      if (linked) devices.add(linked);
+      else if (subject.format === 'opaque' && subject.members.id && graph?.devices.has(subject.members.id)) devices.add(subject.members.id);
+    }
+    return [...devices];
+  }
+
+  /** The user whose sessions a device carries (devices are personal; the first session tells). */
+  deviceOwner(tenant: string, deviceId: string): string | null {
+    return this.ledger.deps.host.state(sessionGraph).tenants.get(tenant)?.userOf({ type: 'DEVICE', id: deviceId }) ?? null;
   }
 
   liveSessionsOnDevice(tenant: string, userId: string, deviceId: string): string[] {
@@ -156,7 +179,7 @@ export class IdpGateway {
         messageIdentity: { issuer: message.issuer, messageId: plans.length > 1 ? `${message.messageId}#${index}` : message.messageId },
         messageDigest: digest,
         idpEventTime: message.idpEventTime,
-        revokeOnlineGrants: plan.revokeOnlineGrants ?? false,
+        revokeSessionRefreshTokens: plan.revokeSessionRefreshTokens ?? false,
       });
       terminations.push(record);
     }

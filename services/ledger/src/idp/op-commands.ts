@@ -44,7 +44,7 @@ const LIFECYCLE: Record<AccountCommand, { from: readonly AccountState[]; to: Acc
 };
 
 export type CommandResult =
-  | { kind: 'json'; status: number; body: Record<string, unknown> }
+  | { kind: 'json'; status: number; body: Record<string, unknown>; retryAfterSeconds?: number }
   | { kind: 'stream'; command: TenantCommand; claims: Record<string, unknown>; registered: RegisteredIdp };
 
 const error = (status: number, code: string, description: string): CommandResult => ({
@@ -115,11 +115,17 @@ export class OpCommands {
       });
     } catch (e) {
       if (!(e instanceof JwtRejected)) throw e;
-      return e.code === 'ERR_JWKS_UNAVAILABLE'
-        ? error(503, 'temporarily_unavailable', e.message)
+      return e.retryable
+        ? {
+            kind: 'json',
+            status: 503,
+            body: { error: 'temporarily_unavailable', error_description: e.message },
+            ...(e.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: e.retryAfterSeconds }),
+          }
         : error(400, 'invalid_request', e.message);
     }
     if (claims.client_id !== registered.idp.clientId) return error(400, 'invalid_request', 'client_id is not this RP');
+    if (typeof claims.tenant !== 'string') return error(400, 'invalid_request', 'tenant must be a string');
     if (registered.idp.idpTenant !== undefined && claims.tenant !== registered.idp.idpTenant)
       return error(400, 'invalid_request', 'tenant is not this RP tenant');
     if (typeof claims.jti !== 'string' || this.gateway.isReplay(tenant, { protocol: 'op-commands', issuer, messageId: claims.jti })) {
@@ -129,6 +135,8 @@ export class OpCommands {
     if (ACCOUNT_COMMANDS.includes(command as AccountCommand)) {
       if (typeof claims.sub !== 'string' || claims.metadata !== undefined)
         return error(400, 'invalid_request', 'account commands carry sub and no metadata');
+      if (claims.aud_sub !== undefined && (typeof claims.aud_sub !== 'string' || claims.aud_sub.length === 0))
+        return error(400, 'invalid_request', 'aud_sub must be a string');
       return this.account(tenant, token, issuer, command as AccountCommand, claims);
     }
     if (TENANT_COMMANDS.includes(command as TenantCommand)) {
@@ -184,7 +192,8 @@ export class OpCommands {
   }
 
   private async metadata(tenant: string, token: string, issuer: string, claims: Record<string, unknown>): Promise<CommandResult> {
-    if (!claims.metadata || typeof claims.metadata !== 'object') return error(400, 'invalid_request', 'metadata claim is required');
+    if (!claims.metadata || typeof claims.metadata !== 'object' || Array.isArray(claims.metadata))
+      return error(400, 'invalid_request', 'metadata claim is required');
     await this.gateway.apply(tenant, this.message(issuer, claims, token, 'metadata'), [], 'metadata');
     return {
       kind: 'json',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { TrustedIssuer } from '@killswitch/protocols';
+import { RemoteKeys } from './remote-keys.ts';
 import { parseConfig, type IdpConfig, type LedgerConfig, type TenantConfig } from '../config.ts';
 
 export interface RegisteredIdp {
@@ -68,11 +69,13 @@ export class TenantRegistry {
     let keys = this.keySets.get(cacheKey);
     if (!keys) {
       keys = idp.jwksUri
-        ? createRemoteJWKSet(new URL(idp.jwksUri), {
-            cooldownDuration: this.config.jwksCooldownSeconds * 1000, // refreshes on unknown kid are rate-limited
-            cacheMaxAge: 10 * 60_000,
-            timeoutDuration: 5000,
-          })
+        ? new RemoteKeys(new URL(idp.jwksUri), {
+            cacheMaxAgeMs: 10 * 60_000,
+            // Refreshes on unknown kids are rate-limited: a small burst, then one per cooldown.
+            refreshBurst: this.config.jwksRefreshBurst,
+            refillMs: Math.max(1, this.config.jwksCooldownSeconds * 1000),
+            timeoutMs: this.config.jwksTimeoutSeconds * 1000,
+          }).getKey
         : createLocalJWKSet(idp.jwks as never);
       this.keySets.set(cacheKey, keys);
     }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { backchannelLogoutRoute } from './backchannel-logout.ts';
-import { registerRawParsers, type IdpRouteDeps } from './common.ts';
+import { registerRawBody, type IdpRouteDeps } from './common.ts';
 import { globalTokenRevocationRoute } from './global-token-revocation.ts';
 import { oauthRevocationRoutes } from './oauth-revocation.ts';
 import { opCommandsRoute } from './op-commands.ts';
@@ -9,22 +9,25 @@ import { ssfPushRoute } from './ssf.ts';
 
 export type { IdpRouteDeps } from './common.ts';
 
-/** The IdP-facing protocol endpoints, with their own (small) body limit. */
+/**
+ * The IdP-facing protocol endpoints, in their own encapsulated context: a small body limit (so
+ * oversized bodies get 413 before any parsing) and raw bodies, which each endpoint authenticates
+ * before it parses them.
+ */
 export function idpRoutes(deps: IdpRouteDeps, bodyLimit: number) {
   return async (app: FastifyInstance) => {
-    // IdP messages are small: a route-level limit, so oversized bodies get 413 before any parsing.
     app.addHook('onRoute', (route) => {
       route.bodyLimit ??= bodyLimit;
     });
-    registerRawParsers(app, bodyLimit);
-    for (const routes of [
-      ssfPushRoute,
-      opCommandsRoute,
-      globalTokenRevocationRoute,
-      backchannelLogoutRoute,
-      oauthRevocationRoutes,
-      refreshReuseRoute,
-    ])
+    registerRawBody(app, bodyLimit);
+    for (const routes of [ssfPushRoute, opCommandsRoute, globalTokenRevocationRoute, backchannelLogoutRoute, oauthRevocationRoutes])
       routes(app, deps);
+  };
+}
+
+/** Routes the RP's own services call with an API key and JSON (refresh-token reuse). */
+export function rpOAuthRoutes(deps: IdpRouteDeps) {
+  return async (app: FastifyInstance) => {
+    refreshReuseRoute(app, deps);
   };
 }

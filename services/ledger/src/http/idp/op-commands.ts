@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { OpCommands } from '../../idp/op-commands.ts';
-import { tenantPath, type IdpRouteDeps } from './common.ts';
+import { oauthError, parseForm, postOnly, retryLater, tenantPath, type IdpRouteDeps } from './common.ts';
+
+const URL = '/idp/:tenant/op/commands';
 
 /** OpenID Provider Commands endpoint: form-encoded `command_token`; tenant commands stream as SSE. */
 export function opCommandsRoute(app: FastifyInstance, deps: IdpRouteDeps): void {
   const commands = new OpCommands(deps.registry, deps.gateway, deps.ledger, deps.now);
-  app.post<{ Params: { tenant: string }; Body: { command_token?: string } }>(
-    '/idp/:tenant/op/commands',
+  app.post<{ Params: { tenant: string }; Body: string }>(
+    URL,
     {
       schema: {
         summary: 'OpenID Provider Commands (draft 02): account and tenant commands',
@@ -14,15 +16,19 @@ export function opCommandsRoute(app: FastifyInstance, deps: IdpRouteDeps): void 
         tags: ['idp'],
         params: tenantPath,
         consumes: ['application/x-www-form-urlencoded'],
-        body: { type: 'object', properties: { command_token: { type: 'string', maxLength: 16384 } } },
       },
-      config: { idpErrors: 'oauth' },
+      config: { idpErrors: 'oauth', rawBody: true },
     },
     async (request, reply) => {
       const { tenant } = request.params;
-      const token = request.body?.command_token;
+      const form = parseForm(request.headers['content-type'], request.body, ['command_token']);
+      if (!form.ok) return oauthError(reply, 400, 'invalid_request', form.description);
+      const token = form.fields.command_token;
       const result = await commands.handle(tenant, token);
-      if (result.kind === 'json') return reply.status(result.status).header('cache-control', 'no-store').send(result.body);
+      if (result.kind === 'json') {
+        if (result.retryAfterSeconds !== undefined) retryLater(reply, result.retryAfterSeconds);
+        return reply.status(result.status).header('cache-control', 'no-store').send(result.body);
+      }
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -45,4 +51,5 @@ export function opCommandsRoute(app: FastifyInstance, deps: IdpRouteDeps): void 
       raw.end();
     },
   );
+  postOnly(app, URL, 'oauth');
 }

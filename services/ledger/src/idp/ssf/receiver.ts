@@ -15,11 +15,19 @@ import { EventPayloadInvalid, interpretEvent, type EventAction } from './events.
 
 /** RFC 8935 §2.3 / SSF error codes. */
 export type SetErrorCode =
-  'invalid_request' | 'invalid_key' | 'invalid_issuer' | 'invalid_audience' | 'authentication_failed' | 'access_denied' | 'invalid_state';
+  | 'invalid_request'
+  | 'invalid_key'
+  | 'invalid_issuer'
+  | 'invalid_audience'
+  | 'authentication_failed'
+  | 'access_denied'
+  | 'invalid_state'
+  /** Not an RFC 8935 SET error: the body of a 503, which a transmitter retries. */
+  | 'temporarily_unavailable';
 
 export type SetOutcome =
   | { ok: true; jti: string; applied: number; replayed: boolean; action: EventAction['kind'] }
-  | { ok: false; status: 400 | 503; err: SetErrorCode; description: string; jti?: string };
+  | { ok: false; status: 400 | 503; err: SetErrorCode; description: string; jti?: string; retryAfterSeconds?: number };
 
 const JWT_ERRORS: Record<JwtRejection, SetErrorCode> = {
   ERR_JWT_MALFORMED: 'invalid_request',
@@ -39,7 +47,7 @@ const JWT_ERRORS: Record<JwtRejection, SetErrorCode> = {
   ERR_JWT_FUTURE_IAT: 'invalid_request',
 };
 
-const fail = (err: SetErrorCode, description: string, status: 400 | 503 = 400): SetOutcome => ({ ok: false, status, err, description });
+const fail = (err: SetErrorCode, description: string): SetOutcome => ({ ok: false, status: 400, err, description });
 
 /**
  * One SET, from push or poll, validated as SSF §5 lists, then applied. Business outcomes
@@ -78,7 +86,16 @@ export class SetReceiver {
       });
     } catch (error) {
       if (!(error instanceof JwtRejected)) throw error;
-      return fail(JWT_ERRORS[error.code], error.message, error.code === 'ERR_JWKS_UNAVAILABLE' ? 503 : 400);
+      // Our side or the IdP's infrastructure failed, not the SET: a final 400 would lose it.
+      if (error.retryable)
+        return {
+          ok: false,
+          status: 503,
+          err: 'temporarily_unavailable',
+          description: error.message,
+          retryAfterSeconds: error.retryAfterSeconds,
+        };
+      return fail(JWT_ERRORS[error.code], error.message);
     }
     const jti = claims.jti;
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) return fail('invalid_request', 'jti must be a string');
@@ -168,25 +185,26 @@ export class SetReceiver {
     // A complex subject naming another IdP tenant is not about this tenant's users.
     if (tenantMember.length > 0 && idpTenant !== undefined && !tenantMember.some((t) => t.members.id === idpTenant)) return null;
     const userId = g.resolveUser(tenant, g.subjectOf(subject, 'user'));
-    const sessionIds = g
-      .subjectOf(subject, 'session')
-      .map((s) => s.members.id ?? '')
-      .filter(Boolean);
-    const deviceIds = g
-      .subjectOf(subject, 'device')
-      .map((d) => d.members.id ?? '')
-      .filter(Boolean);
+    const sessionSubjects = g.subjectOf(subject, 'session');
+    const sessionIds = sessionSubjects.map((s) => s.members.id ?? s.members.uri ?? '').filter(Boolean);
+    const deviceSubjects = g.subjectOf(subject, 'device');
     let targets: SubjectRef[];
     let owner = userId;
-    if (sessionIds.length > 0) {
+    // A session or device member narrows the event: when it matches nothing, nothing is ended.
+    if (sessionSubjects.length > 0) {
       const sessions = sessionIds.flatMap((sid) => g.sessionsOfIdpSession(tenant, issuer, sid, userId));
       owner ??= sessions.length > 0 ? this.ownerOf(tenant, sessions[0] as string) : null;
       targets = sessions.map((id) => ({ type: 'SESSION', id }));
-    } else if (deviceIds.length > 0 && owner) {
+    } else if (deviceSubjects.length > 0) {
+      // A device member narrows the event to that device: never widen it to the whole user.
+      const devices = g.resolveDevices(tenant, deviceSubjects).filter((d) => owner === null || g.deviceOwner(tenant, d) === owner);
+      owner ??= devices.length > 0 ? g.deviceOwner(tenant, devices[0] as string) : null;
+      if (!owner) return null;
+      const user = owner;
       targets =
         type === 'caep.device-compliance-change'
-          ? deviceIds.map((id) => ({ type: 'DEVICE', id }))
-          : deviceIds.flatMap((d) => g.liveSessionsOnDevice(tenant, owner as string, d)).map((id) => ({ type: 'SESSION', id }));
+          ? devices.map((id) => ({ type: 'DEVICE', id }))
+          : devices.flatMap((d) => g.liveSessionsOnDevice(tenant, user, d)).map((id) => ({ type: 'SESSION', id }));
     } else if (owner) {
       targets = [{ type: 'USER', id: owner }];
     } else {
