@@ -89,6 +89,23 @@ export class IdpSimulator {
     return Math.floor(Date.now() / 1000);
   }
 
+  /**
+   * A compact JWS over any header and any payload bytes, signed with the published ES256 key
+   * (or a rogue one): for fuzzing, where headers and claims take types no JWT library would sign.
+   */
+  async signRaw(header: unknown, payload: string, options: { rogue?: boolean } = {}): Promise<string> {
+    const key = (options.rogue ? this.rogue : this.keys).find((k) => k.alg === 'ES256') as SigningKey;
+    const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;
+    const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, new TextEncoder().encode(input));
+    return `${input}.${Buffer.from(signature).toString('base64url')}`;
+  }
+
+  /** The published ES256 key: its `kid`, and its public JWK (what an HMAC-confusion attack would use as a secret). */
+  get es256(): { kid: string; jwk: JWK } {
+    const key = this.keys.find((k) => k.alg === 'ES256') as SigningKey;
+    return { kid: key.kid, jwk: key.jwk };
+  }
+
   /** A SET as SSF profiles it (no `sub`, no `exp`). */
   set(
     audience: string,
