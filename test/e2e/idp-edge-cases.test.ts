@@ -399,4 +399,37 @@ describe('7. hostile JOSE headers are refused, never a 500', () => {
       expect(await h.head()).toBe(head);
     });
   }
+
+  it('fractional NumericDates (SSF toe, event_timestamp, logout iat, minted claims) are accepted; out-of-range ones are refused, never a 500', async () => {
+    h = await startIdpHarness();
+    const now = h.idp.now();
+    const toe = await h.idp.sign(
+      {
+        ...h.idp.set(endpoint('acme', 'ssf'), { format: 'opaque', id: 'bob' }, `${CAEP}token-claims-change`, { claims: { r: 1 } }),
+        toe: -5e-324,
+      },
+      { typ: 'secevent+jwt' },
+    );
+    const pushed = (token: string) =>
+      h.ledger.raw('POST', '/idp/acme/ssf/events', token, {
+        'content-type': 'application/secevent+jwt',
+        authorization: PUSH_AUTHORIZATION,
+      });
+    expect((await pushed(toe)).status).toBe(202);
+    expect((await pushSet({ format: 'opaque', id: 'bob' }, `${CAEP}session-revoked`, { event_timestamp: now - 0.5 })).status).toBe(202);
+    const huge = await pushSet({ format: 'opaque', id: 'bob' }, `${CAEP}session-revoked`, { event_timestamp: 1e308 });
+    expect({ status: huge.status, err: huge.body.err }).toEqual({ status: 400, err: 'invalid_request' });
+    expect((await logout({ sub: 'u-bob', iat: now - 0.25 })).status).toBe(200);
+    const minted = await h.ledger.call('POST', '/v1/tenants/acme/facts', {
+      facts: [
+        {
+          type: 'token.minted',
+          kind: 'access',
+          format: 'jwt',
+          claims: { jti: 'frac', sub: 'alice', sid: 'a-phone', iat: now + 0.123, exp: now + 600.5 },
+        },
+      ],
+    });
+    expect(minted.status).toBe(200);
+  });
 });

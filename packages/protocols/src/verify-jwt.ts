@@ -135,6 +135,18 @@ function checkHeaderTypes(header: Record<string, unknown>): void {
     throw new JwtRejected('ERR_JWT_MALFORMED', 'header member b64 must be a boolean');
 }
 
+/** Seconds of the last instant of year 9999: no NumericDate beyond it is a real instant. */
+const LAST_NUMERIC_DATE = 253_402_300_799;
+
+/**
+ * A NumericDate (RFC 7519 §2: seconds, possibly fractional) as whole epoch milliseconds, or
+ * undefined when the value is not one (wrong type, not finite, out of any real range).
+ */
+export function numericDateMs(value: unknown): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > LAST_NUMERIC_DATE) return undefined;
+  return Math.floor(value * 1000);
+}
+
 const STRING_CLAIMS = ['iss', 'sub', 'jti', 'sid', 'client_id'] as const;
 const TIME_CLAIMS = ['nbf', 'exp', 'iat'] as const;
 
@@ -151,7 +163,7 @@ function checkClaimTypes(payload: JWTPayload): void {
   for (const name of TIME_CLAIMS) {
     const value = payload[name];
     // NumericDate: finite seconds; anything past year 9999 cannot be a real instant.
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > 253_402_300_799))
+    if (value !== undefined && numericDateMs(value) === undefined)
       throw new JwtRejected('ERR_JWT_MALFORMED', `${name} must be a NumericDate`);
   }
 }

@@ -126,7 +126,7 @@ const tokenMinted: Planner<FactOf<'token.minted'>> = (fact, resolver, tenant, no
   const claims: TokenClaims = fact.claims ?? {};
   const tokenId = fact.tokenId ?? claims.jti;
   if (!tokenId) throw new DomainError('ERR_TOKEN_ID_REQUIRED', 'tokenId (or claims.jti) is required');
-  const expiresAt = fact.expiresAt ?? (claims.exp !== undefined ? claims.exp * 1000 : undefined);
+  const expiresAt = fact.expiresAt ?? (claims.exp !== undefined ? Math.floor(claims.exp * 1000) : undefined);
   if (expiresAt === undefined) throw new DomainError('ERR_EXPIRY_REQUIRED', 'expiresAt (or claims.exp) is required');
   const refs = { sessionId: fact.sessionId ?? claims.sid, agentId: fact.agentId ?? claims.agent_id, grantId: fact.grantId };
   const { lineage, userId } = resolver.lineageOf(refs, fact.userId ?? claims.sub);
@@ -143,7 +143,7 @@ const tokenMinted: Planner<FactOf<'token.minted'>> = (fact, resolver, tenant, no
     agentId: refs.agentId ?? null,
     clientId: fact.clientId ?? claims.client_id ?? null,
     scope: fact.scope ?? claims.scope ?? null,
-    issuedAt: fact.issuedAt ?? (claims.iat !== undefined ? claims.iat * 1000 : now),
+    issuedAt: fact.issuedAt ?? (claims.iat !== undefined ? Math.floor(claims.iat * 1000) : now),
     expiresAt,
     lineage,
   };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { JwtRejected, unverifiedIssuer, verifyJwt } from '@killswitch/protocols';
+import { JwtRejected, numericDateMs, unverifiedIssuer, verifyJwt } from '@killswitch/protocols';
 import type { SubjectRef } from '@killswitch/domain';
 import { oauthError, parseForm, postOnly, retryLater, tenantPath, type IdpRouteDeps } from './common.ts';
 
@@ -77,7 +77,7 @@ export function backchannelLogoutRoute(app: FastifyInstance, { registry, gateway
         messageId: jti,
         messageType: 'bcl.logout',
         raw: token,
-        idpEventTime: typeof claims.iat === 'number' ? claims.iat * 1000 : null,
+        idpEventTime: numericDateMs(claims.iat) ?? null,
         reason: 'back-channel logout',
       };
       // Unknown or already-ended sessions: the logout is considered successful (spec §6).

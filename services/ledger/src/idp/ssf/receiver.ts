@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SubjectRef } from '@killswitch/domain';
 import {
   JwtRejected,
+  numericDateMs,
   parseSubjectId,
   SubjectIdError,
   unverifiedIssuer,
@@ -119,12 +120,10 @@ export class SetReceiver {
     try {
       const subject = parseSubjectId(claims.sub_id);
       const action = interpretEvent(uri, payload);
-      const eventTime =
-        typeof payload.event_timestamp === 'number'
-          ? payload.event_timestamp * 1000
-          : typeof claims.toe === 'number'
-            ? claims.toe * 1000
-            : null;
+      // The source's own time for the event (CAEP event_timestamp, else SSF toe): a NumericDate.
+      const stamp = payload.event_timestamp ?? claims.toe;
+      const eventTime = stamp === undefined ? null : numericDateMs(stamp);
+      if (eventTime === undefined) throw new EventPayloadInvalid('event_timestamp and toe must be NumericDates');
       return { uri, action, subject, eventTime };
     } catch (error) {
       if (error instanceof SubjectIdError || error instanceof EventPayloadInvalid)
