@@ -3,6 +3,7 @@ import { benchGlobalRevocation } from './global-revocation.ts';
 import { benchHttpCheck } from './http-check.ts';
 import { benchIngest } from './ingest.ts';
 import { benchPropagation } from './propagation.ts';
+import { benchScale } from './scale.ts';
 
 /** `npm run bench`: every figure the ledger core promises, measured on this machine. */
 const only = process.argv[2];
@@ -12,3 +13,8 @@ if (!only || only === 'checks') benchChecks();
 if (!only || only === 'global-revocation') await benchGlobalRevocation();
 if (!only || only === 'http') await benchHttpCheck();
 if (!only || only === 'propagation') await benchPropagation();
+// Not part of the default run: it ingests millions of events (`npm run bench -- scale --events 1000000`).
+if (only === 'scale') {
+  const flag = process.argv.indexOf('--events');
+  await benchScale(flag > 0 ? Number(process.argv[flag + 1]) : 10_000_000);
+}

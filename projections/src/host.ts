@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent, Subscription } from '@killswitch/event-store';
+import type { ReadModelDb } from './durable/read-model-db.ts';
 import type { Projection } from './projection.ts';
 
 interface Registered {
@@ -18,7 +19,11 @@ export class ProjectionHost {
   private waiters: Array<{ position: number; resolve: () => void }> = [];
   private failure: unknown = null;
 
-  constructor(private readonly store: EventStore) {}
+  /** `readModels`: the durable read models, written in the same batches, each from its own checkpoint. */
+  constructor(
+    private readonly store: EventStore,
+    readonly readModels: ReadModelDb | null = null,
+  ) {}
 
   register<S>(projection: Projection<S>): this {
     this.registered.set(projection.name, { projection: projection as Projection<unknown>, state: projection.initialState() });
@@ -69,6 +74,7 @@ export class ProjectionHost {
     for (const event of events) {
       for (const entry of this.registered.values()) entry.state = entry.projection.evolve(entry.state, event);
     }
+    this.readModels?.apply(events);
     const last = events[events.length - 1];
     if (last) this.checkpoint = last.position;
     if (this.waiters.length > 0) {

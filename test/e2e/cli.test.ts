@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReadModelDb } from '@killswitch/projections';
 import { buildFixtureGraph, TokenFactory } from '@killswitch/testing';
 import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
@@ -60,13 +61,25 @@ describe('CLI', () => {
     expect(now.radius.descendants.agents).toEqual([{ type: 'AGENT', id: 'AG1a', state: 'revoked' }]);
   });
 
+  it('rebuilds the durable read models into a fresh database and swaps it in, while the ledger runs', async () => {
+    const { stdout, stderr } = await cli(['rebuild', '--data-dir', ledger.dataDir]);
+    const head = await ledger.runtime.store.headPosition();
+    expect(JSON.parse(stdout)).toMatchObject({ rebuilt: ['session-inventory', 'session-graph-history'], position: head });
+    expect(stderr).toMatch(new RegExp(`rebuilt ${head}/${head} \\(100%\\)`)); // plain progress lines when piped
+    const swapped = new ReadModelDb(join(ledger.dataDir, 'read-models.sqlite'));
+    try {
+      expect(swapped.dump()).toEqual(ledger.runtime.host.readModels?.dump());
+    } finally {
+      swapped.close();
+    }
+  });
+
   it('replays every projection from position 0', async () => {
     const replay = JSON.parse((await cli(['replay', '--data-dir', ledger.dataDir])).stdout);
     expect(replay.position).toBe(await ledger.runtime.store.headPosition());
     expect(replay.projections.map((p: { name: string }) => p.name)).toEqual([
       'revocation-status',
       'session-graph',
-      'session-inventory',
       'termination-status',
       'audit-trail',
       'accounts',

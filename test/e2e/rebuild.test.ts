@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ALL_PROJECTIONS, replay, type Projection } from '@killswitch/projections';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ALL_PROJECTIONS, DURABLE_PROJECTIONS, rebuildReadModels, replay, type Projection } from '@killswitch/projections';
 import { buildFixtureGraph, TokenFactory } from '@killswitch/testing';
 import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
@@ -29,6 +32,17 @@ describe('projections rebuilt from position 0 equal the live ones', () => {
       const live = projection.snapshot(host.state(projection));
       const rebuilt = projection.snapshot(await replay(store, projection));
       expect(rebuilt, projection.name).toEqual(live);
+    }
+    // The durable read models, rebuilt into a fresh database, hold exactly the live rows.
+    const dir = mkdtempSync(join(tmpdir(), 'ks-rebuild-'));
+    try {
+      const rebuilt = await rebuildReadModels(store, join(dir, 'read-models.sqlite'), DURABLE_PROJECTIONS);
+      const live = host.readModels?.dump();
+      expect(Object.keys(live ?? {})).toContain('inventory_sessions');
+      expect(rebuilt.dump()).toEqual(live);
+      rebuilt.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

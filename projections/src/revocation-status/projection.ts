@@ -1,17 +1,14 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
 import { canonical, tenantState, type Projection } from '../projection.ts';
+import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue } from '../hot/expiry-queue.ts';
 import { TenantRevocationIndex, type RevocationStatusState } from './state.ts';
 
-const BUCKET_MS = 60_000;
-/** Keep entries a little past expiry so clock skew between RP and ledger never revives a token. */
-export const EXPIRY_GRACE_MS = 5 * 60_000;
-
-const bucketOf = (expiresAt: number) => Math.floor((expiresAt + EXPIRY_GRACE_MS) / BUCKET_MS);
+export { EXPIRY_GRACE_MS } from '../hot/expiry-queue.ts';
 
 export const revocationStatus: Projection<RevocationStatusState> = {
   name: 'revocation-status',
-  initialState: () => ({ tenants: new Map(), expiries: new Map(), sweptBefore: 0, clock: 0 }),
+  initialState: () => ({ tenants: new Map(), expiries: new ExpiryQueue<string>(), clock: 0 }),
   evolve(state, recorded) {
     const index = tenantState(state.tenants, recorded.metadata.tenant, () => new TenantRevocationIndex());
     applyEvent(state, index, recorded);
@@ -135,28 +132,18 @@ function applyRevocation(state: RevocationStatusState, index: TenantRevocationIn
 }
 
 function scheduleExpiry(state: RevocationStatusState, tenant: string, tokenId: string, expiresAt: number): void {
-  const bucket = bucketOf(expiresAt);
-  const keys = state.expiries.get(bucket);
-  const key = `${tenant}\u0000${tokenId}`;
-  if (keys) keys.push(key);
-  else state.expiries.set(bucket, [key]);
+  state.expiries.add(expiryBucket(expiresAt), `${tenant}\u0000${tokenId}`);
 }
 
-/** Drops tokens (and their revocation entries) once they would have expired anyway. */
+/** Drops tokens (and their revocation entries) once they would have expired anyway, in expiry order. */
 function sweepExpired(state: RevocationStatusState): void {
-  const current = Math.floor(state.clock / BUCKET_MS);
-  if (current <= state.sweptBefore) return;
-  for (const [bucket, keys] of state.expiries) {
-    if (bucket >= current) continue;
-    for (const key of keys) {
-      const [tenant, tokenId] = key.split('\u0000') as [string, string];
-      const index = state.tenants.get(tenant);
-      const token = index?.tokens.get(tokenId);
-      if (token && bucketOf(token.expiresAt) < current) index?.tokens.delete(tokenId);
-      const revoked = index?.revokedTokens.get(tokenId);
-      if (revoked?.expiresAt != null && bucketOf(revoked.expiresAt) < current) index?.revokedTokens.delete(tokenId);
-    }
-    state.expiries.delete(bucket);
+  const current = clockBucket(state.clock);
+  for (const key of state.expiries.popBefore(current)) {
+    const [tenant, tokenId] = key.split('\u0000') as [string, string];
+    const index = state.tenants.get(tenant);
+    const token = index?.tokens.get(tokenId);
+    if (token && expiryBucket(token.expiresAt) < current) index?.tokens.delete(tokenId);
+    const revoked = index?.revokedTokens.get(tokenId);
+    if (revoked?.expiresAt != null && expiryBucket(revoked.expiresAt) < current) index?.revokedTokens.delete(tokenId);
   }
-  state.sweptBefore = current;
 }

@@ -1,5 +1,6 @@
 import type { Lineage, Revocation, RevocationLookups } from '@killswitch/domain';
 import type { TokenMintedTypes } from '@killswitch/schemas';
+import type { ExpiryQueue } from '../hot/expiry-queue.ts';
 import { DenseIds, FlagArray, InstantArray } from './dense.ts';
 
 export interface RevokedEntry extends Revocation {
@@ -166,10 +167,8 @@ export class TenantRevocationIndex implements RevocationLookups {
 
 export interface RevocationStatusState {
   readonly tenants: Map<string, TenantRevocationIndex>;
-  /** Expiry bucket (minute) → token keys (`tenant\0jti`) that die in it. */
-  readonly expiries: Map<number, string[]>;
-  /** Buckets below this one have been swept. */
-  sweptBefore: number;
+  /** Token keys (`tenant\0jti`) by expiry bucket, popped in expiry order. */
+  readonly expiries: ExpiryQueue<string>;
   /** Recorded time of the latest event applied: the projection's own notion of "now". */
   clock: number;
 }

@@ -1,20 +1,37 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
+import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue } from '../hot/expiry-queue.ts';
 import { canonical, tenantState, type Projection } from '../projection.ts';
 import { TenantGraph } from './tenant-graph.ts';
 
+/**
+ * The live session graph, bounded by the live set: a token leaves memory once it has expired
+ * (grace included), in expiry order, by the projection's own clock (the latest event's recorded
+ * time, so a rebuild evicts exactly what the live graph did). Its history stays on disk.
+ */
 export interface SessionGraphState {
   readonly tenants: Map<string, TenantGraph>;
+  /** Token keys (`tenant\0id`) by expiry bucket. */
+  readonly expiries: ExpiryQueue<string>;
+  clock: number;
 }
 
 export const sessionGraph: Projection<SessionGraphState> = {
   name: 'session-graph',
-  initialState: () => ({ tenants: new Map() }),
+  initialState: () => ({ tenants: new Map(), expiries: new ExpiryQueue<string>(), clock: 0 }),
   evolve(state, recorded) {
-    apply(
-      tenantState(state.tenants, recorded.metadata.tenant, () => new TenantGraph()),
-      recorded,
-    );
+    const graph = tenantState(state.tenants, recorded.metadata.tenant, () => new TenantGraph());
+    state.clock = Math.max(state.clock, recorded.recordedAt);
+    const { event } = recorded;
+    if (event.type === 'TokenMinted') {
+      // Already dead when recorded (history being loaded, a late report): nothing live to hold.
+      if (event.data.expiresAt + EXPIRY_GRACE_MS <= state.clock) graph.user(event.data.userId);
+      else {
+        apply(graph, recorded);
+        state.expiries.add(expiryBucket(event.data.expiresAt), `${recorded.metadata.tenant}\u0000${event.data.tokenId}`);
+      }
+    } else apply(graph, recorded);
+    evictExpired(state);
     return state;
   },
   snapshot: (state) =>
@@ -88,7 +105,7 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
         id: d.tokenId,
         userId: d.userId,
         issuedAt: d.issuedAt,
-        lineage: d.lineage,
+        lineage: graph.internLineage(d.lineage),
         revoked: null,
         kind: d.kind,
         format: d.format,
@@ -111,6 +128,14 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
       return;
     default:
       return;
+  }
+}
+
+function evictExpired(state: SessionGraphState): void {
+  const current = clockBucket(state.clock);
+  for (const key of state.expiries.popBefore(current)) {
+    const [tenant, tokenId] = key.split('\u0000') as [string, string];
+    state.tenants.get(tenant)?.evictToken(tokenId);
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   lineageOfNode,
+  type Lineage,
   type AgentNode,
   type Descendants,
   type GrantNode,
@@ -47,6 +48,30 @@ export class TenantGraph implements GraphView, RevocationLookups {
       this.users.set(userId, user);
     }
     return user;
+  }
+
+  private readonly lineages = new Map<string, Lineage>();
+
+  /** Tokens minted in one place share one lineage object: memory per token stays small. */
+  internLineage(lineage: Lineage): Lineage {
+    const key = `${lineage.sessions.join('\u0001')}\u0000${lineage.agents.join('\u0001')}\u0000${lineage.grants.join('\u0001')}\u0000${lineage.deviceId ?? ''}`;
+    let shared = this.lineages.get(key);
+    if (!shared) {
+      shared = lineage;
+      this.lineages.set(key, shared);
+    }
+    return shared;
+  }
+
+  /** Drops an expired token from the live graph (its history is in the durable read models). */
+  evictToken(tokenId: string): void {
+    const token = this.tokens.get(tokenId);
+    if (!token) return;
+    this.tokens.delete(tokenId);
+    this.users.get(token.userId)?.tokens.delete(tokenId);
+    const { sessions, agents, grants } = token.lineage;
+    for (const key of [`session:${sessions[0]}`, `agent:${agents[0]}`, `grant:${grants[0]}`])
+      this.children.get(key)?.tokens.delete(tokenId);
   }
 
   childrenOf(key: string): Children {

@@ -11,19 +11,30 @@ import {
   ALL_PROJECTIONS,
   auditTrail,
   blastRadius,
-  sessionGraph,
+  DURABLE_PROJECTIONS,
+  GraphHistory,
+  ReadModelDb,
+  rebuildReadModels,
+  swapReadModels,
   verifyChain,
+  type AsOf,
   type AuditEntry,
   type Projection,
+  type RebuildProgress,
 } from '@killswitch/projections';
 import type { SubjectType } from '@killswitch/domain';
 import { loadConfig } from './config.ts';
+import { readModelsPath } from './runtime.ts';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
 commands:
-  replay        [--until <position>]            rebuild every projection from position 0 and print their sizes
-  blast-radius  --tenant T --type <user|session|device|agent|grant|token> --id ID [--until <position>]
+  replay        [--until <position>]            replay every in-memory projection from position 0 and print their sizes
+  rebuild                                       rebuild every durable read model from position 0 into a fresh
+                                              database, then swap it in atomically (progress and ETA on a terminal)
+  blast-radius  --tenant T --type <user|session|device|agent|grant|token> --id ID
+                [--until <position> | --as-of <epoch ms> [--clock recorded|event]]
+                                              from the graph's durable history, as of any past moment
   export        --tenant T [--format jsonl|csv] [--out FILE] [--until <position>]
                                               the hash-chained audit trail (JSON Lines verifies with verify)
   verify        --file FILE                     verify a JSON Lines audit export's hash chain
@@ -41,12 +52,36 @@ const { values, positionals } = parseArgs({
     out: { type: 'string' },
     file: { type: 'string' },
     'data-dir': { type: 'string' },
+    'as-of': { type: 'string' },
+    clock: { type: 'string', default: 'recorded' },
   },
 });
 
+const dataDir = () => values['data-dir'] ?? loadConfig().config.dataDir;
+
 function openStore(): SqliteEventStore {
-  const dataDir = values['data-dir'] ?? loadConfig().config.dataDir;
-  return new SqliteEventStore({ path: join(resolve(dataDir), 'events.sqlite') });
+  return new SqliteEventStore({ path: join(resolve(dataDir()), 'events.sqlite') });
+}
+
+/** Progress of a long job: a redrawn line with ETA on a terminal, plain lines (at most one per 2 s) when piped. */
+function progressReporter(label: string): (progress: RebuildProgress) => void {
+  const started = Date.now();
+  let lastLine = 0;
+  return ({ position, head, events }) => {
+    const elapsed = (Date.now() - started) / 1000;
+    const rate = events / Math.max(elapsed, 0.001);
+    const eta = rate > 0 ? Math.max(0, (head - position) / rate) : 0;
+    const percent = Math.min(100, Math.round((position / Math.max(head, 1)) * 100));
+    const text = `${label} ${position}/${head} (${percent}%), ${Math.round(rate)} events/s, ETA ${eta.toFixed(0)} s`;
+    if (process.stderr.isTTY) {
+      const width = 30;
+      const filled = Math.round((percent / 100) * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}`);
+    } else if (Date.now() - lastLine >= 2000 || position >= head) {
+      lastLine = Date.now();
+      process.stderr.write(`${text}\n`);
+    }
+  };
 }
 
 /** Replays up to `until`, feeding `projections`, with progress on a terminal. */
@@ -98,13 +133,37 @@ async function run(command: string | undefined): Promise<void> {
       );
       return store.close();
     }
-    case 'blast-radius': {
+    case 'rebuild': {
       const store = openStore();
-      const { states, head } = await replayAll(store, [sessionGraph as Projection<unknown>], until);
-      const graph = (states[0] as { tenants: Map<string, never> }).tenants.get(need('tenant'));
-      const radius = graph ? blastRadius(graph, { type: need('type').toUpperCase() as SubjectType, id: need('id') }, Date.now()) : null;
-      console.log(JSON.stringify({ asOfPosition: head, radius }, null, 2));
-      return store.close();
+      const target = readModelsPath(dataDir());
+      const scratch = `${target}.rebuild`;
+      const started = Date.now();
+      const db = await rebuildReadModels(store, scratch, DURABLE_PROJECTIONS, progressReporter('rebuilt'));
+      const position = db.checkpoint;
+      db.close();
+      await store.close();
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      // A running ledger keeps answering from the database it has open; it resumes from the new one's checkpoint at its next start.
+      swapReadModels(scratch, target);
+      const seconds = (Date.now() - started) / 1000;
+      console.log(JSON.stringify({ rebuilt: DURABLE_PROJECTIONS.map((p) => p.name), position, seconds }));
+      return;
+    }
+    case 'blast-radius': {
+      const readModels = new ReadModelDb(readModelsPath(dataDir()));
+      const history = new GraphHistory(readModels.db);
+      const tenant = need('tenant');
+      const subject = { type: need('type').toUpperCase() as SubjectType, id: need('id') };
+      const asOf: AsOf = values['as-of']
+        ? { clock: values.clock === 'event' ? 'event' : 'recorded', at: Number(values['as-of']) }
+        : { clock: 'position', at: until };
+      const users = history.usersOf(tenant, subject);
+      const radius =
+        users.length > 0
+          ? blastRadius(history.graphAsOf(tenant, users, asOf), subject, asOf.clock === 'position' ? Date.now() : asOf.at)
+          : null;
+      console.log(JSON.stringify({ asOf, radius }, null, 2));
+      return readModels.close();
     }
     case 'export': {
       const store = openStore();

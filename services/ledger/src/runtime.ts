@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@killswitch/event-store';
-import { ALL_PROJECTIONS, ProjectionHost } from '@killswitch/projections';
+import { ALL_PROJECTIONS, DURABLE_PROJECTIONS, ProjectionHost, ReadModelDb } from '@killswitch/projections';
 import { Ledger } from './application/ledger.ts';
 import type { LedgerConfig } from './config.ts';
 import { loadOrCreateSigningKey, type SigningKey } from '@killswitch/protocols';
@@ -37,7 +37,10 @@ export async function startRuntime(
     (esdb
       ? new EventStoreDbEventStore({ connectionString: esdb })
       : new SqliteEventStore({ path: join(resolve(config.dataDir), 'events.sqlite') }));
-  const host = new ProjectionHost(store);
+  // The durable read models live beside the event store, whichever engine holds the events.
+  const readModels = new ReadModelDb(readModelsPath(config.dataDir));
+  for (const projection of DURABLE_PROJECTIONS) readModels.attach(projection);
+  const host = new ProjectionHost(store, readModels);
   for (const projection of ALL_PROJECTIONS) host.register(projection as never);
   await host.start();
   const now = options.now ?? Date.now;
@@ -68,10 +71,14 @@ export async function startRuntime(
     async close() {
       await ssf.stop();
       await host.stop();
+      readModels.close();
       await store.close();
     },
   };
 }
+
+/** The read-model database (durable projections) in the data directory. */
+export const readModelsPath = (dataDir: string) => join(resolve(dataDir), 'read-models.sqlite');
 
 /** Where the RP's receipt-signing key lives (shared by the ledger and the relay). */
 export const signingKeyPath = (dataDir: string) => join(resolve(dataDir), 'keys', 'receipt-signing.jwk.json');

@@ -9,11 +9,13 @@ import {
   checkToken,
   revocationStatus,
   sessionGraph,
-  sessionInventory,
+  GraphHistory,
+  InventoryQueries,
   TenantGraph,
   terminationStatus,
   type CheckClaims,
   type CheckResult,
+  type AsOf,
   type InventoryEntry,
   type TerminationRecord,
 } from '@killswitch/projections';
@@ -54,8 +56,14 @@ export interface TerminationOutcome {
 /** The ledger's use cases. HTTP routes, the CLI and protocol endpoints all go through here. */
 export class Ledger {
   private readonly mutex = new KeyedMutex();
+  readonly inventory: InventoryQueries;
+  readonly history: GraphHistory;
 
-  constructor(readonly deps: LedgerDeps) {}
+  constructor(readonly deps: LedgerDeps) {
+    if (!deps.host.readModels) throw new Error('the ledger needs the read-model database');
+    this.inventory = new InventoryQueries(deps.host.readModels.db);
+    this.history = new GraphHistory(deps.host.readModels.db);
+  }
 
   private graph(tenant: string): TenantGraph | undefined {
     return this.deps.host.state(sessionGraph).tenants.get(tenant);
@@ -63,10 +71,9 @@ export class Ledger {
 
   async ingest(caller: Caller, facts: readonly Fact[]): Promise<IngestOutcome> {
     return this.mutex.run(caller.tenant, async () => {
-      const inventory = this.deps.host.state(sessionInventory).tenants.get(caller.tenant);
       const resolver = new LineageResolver(
         this.graph(caller.tenant),
-        (user, session) => inventory?.get(user)?.get(session)?.lastActivityAt,
+        (_user, session) => this.inventory.session(caller.tenant, session)?.lastActivityAt,
       );
       const planned = planFacts(facts, resolver, caller.tenant, this.deps.now(), this.deps.activityCoalesceMs);
       const requests = toAppendRequests(planned, metadataFor(caller));
@@ -225,14 +232,32 @@ export class Ledger {
     return this.index(tenant)?.tokens.get(tokenId);
   }
 
-  sessionsOf(tenant: string, userId: string): InventoryEntry[] {
-    const sessions = this.deps.host.state(sessionInventory).tenants.get(tenant)?.get(userId);
-    return [...(sessions?.values() ?? [])].sort((a, b) => b.lastActivityAt - a.lastActivityAt);
+  sessionsOf(tenant: string, userId: string, asOf?: AsOf): InventoryEntry[] {
+    return asOf ? this.inventory.sessionsAsOf(tenant, userId, asOf) : this.inventory.sessionsOf(tenant, userId);
   }
 
   blastRadius(tenant: string, subject: SubjectRef) {
     const graph = this.graph(tenant);
     return graph ? blastRadius(graph, subject, this.deps.now()) : null;
+  }
+
+  /**
+   * The blast radius of a node as it stood at an instant (or store position), from the graph's
+   * durable history: the owning user's rows up to then, evolved as the live graph was.
+   */
+  async blastRadiusAsOf(tenant: string, subject: SubjectRef, asOf: AsOf) {
+    const users = this.history.usersOf(tenant, subject);
+    if (users.length === 0) return null;
+    const graph = this.history.graphAsOf(tenant, users, asOf);
+    return blastRadius(graph, subject, await this.instantOf(asOf));
+  }
+
+  /** The wall-clock instant an as-of query evaluates expiry at (a position's is its recorded time). */
+  private async instantOf(asOf: AsOf): Promise<number> {
+    if (asOf.clock !== 'position') return asOf.at;
+    if (asOf.at <= 0) return 0;
+    const [event] = await this.deps.store.readAll({ after: asOf.at - 1, maxCount: 1 });
+    return event && event.position <= asOf.at ? event.recordedAt : this.deps.now();
   }
 
   auditEntries(tenant: string) {

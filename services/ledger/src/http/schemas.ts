@@ -1,3 +1,6 @@
+import type { AsOf } from '@killswitch/projections';
+import { HttpError } from './errors.ts';
+
 /** JSON schemas shared by the routes. Ids are opaque strings with sane bounds. */
 export const id = { type: 'string', minLength: 1, maxLength: 256 } as const;
 export const shortText = { type: 'string', maxLength: 1024 } as const;
@@ -194,3 +197,33 @@ export const terminationSchema = {
     agentCancellations: { type: 'array', items: { type: 'object', additionalProperties: true } },
   },
 } as const;
+
+/**
+ * As-of parameters of the history queries: `asOf` (epoch ms) in the chosen `clock` (`recorded`:
+ * when the ledger recorded it, the default; `event`: the source's own time), or a store `position`.
+ */
+export const asOfQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    asOf: { type: 'string', pattern: '^[0-9]{1,15}$', description: 'Epoch milliseconds' },
+    clock: { enum: ['recorded', 'event'], description: 'Which clock `asOf` is read in (default `recorded`)' },
+    position: { type: 'string', pattern: '^[0-9]{1,15}$', description: 'A store position, instead of an instant' },
+  },
+} as const;
+
+export interface AsOfParams {
+  asOf?: string;
+  clock?: 'recorded' | 'event';
+  position?: string;
+}
+
+/** The as-of instant a query names, if any; a contradictory combination is a 400 with a stable code. */
+export function parseAsOf(query: AsOfParams): AsOf | undefined {
+  if (query.asOf !== undefined && query.position !== undefined)
+    throw new HttpError(400, 'ERR_AS_OF', 'give either asOf (with clock) or position, not both');
+  if (query.clock !== undefined && query.asOf === undefined) throw new HttpError(400, 'ERR_AS_OF', 'clock goes with asOf');
+  if (query.position !== undefined) return { clock: 'position', at: Number(query.position) };
+  if (query.asOf !== undefined) return { clock: query.clock ?? 'recorded', at: Number(query.asOf) };
+  return undefined;
+}

@@ -3,29 +3,67 @@ import type { SubjectType } from '@killswitch/domain';
 import { verifyChain } from '@killswitch/projections';
 import type { RouteDeps } from '../app.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
-import { digits, id, SUBJECT_TYPES, tenantParams } from '../schemas.ts';
+import { asOfQuery, digits, id, parseAsOf, SUBJECT_TYPES, tenantParams, type AsOfParams } from '../schemas.ts';
 
 export function forensicRoutes(app: FastifyInstance, { ledger }: RouteDeps): void {
-  app.get<{ Params: { tenant: string; type: string; id: string } }>(
+  const nodeParams = {
+    ...tenantParams,
+    required: ['tenant', 'type', 'id'],
+    properties: { ...tenantParams.properties, type: { enum: [...SUBJECT_TYPES] }, id },
+  } as const;
+
+  app.get<{ Params: { tenant: string; type: string; id: string }; Querystring: AsOfParams }>(
     '/v1/tenants/:tenant/blast-radius/:type/:id',
     {
       config: { role: 'read' },
       schema: {
-        summary: 'Blast radius of a node: descendants and ancestors, live or revoked, with residual exposure',
+        summary:
+          'Blast radius of a node: descendants and ancestors, live or revoked, with residual exposure (now, or as of an instant or position)',
         tags: ['forensics'],
-        params: {
-          ...tenantParams,
-          required: ['tenant', 'type', 'id'],
-          properties: { ...tenantParams.properties, type: { enum: [...SUBJECT_TYPES] }, id },
-        },
+        params: nodeParams,
+        querystring: asOfQuery,
         response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorBodySchema },
       },
     },
     async (request) => {
       const { tenant, type, id: nodeId } = request.params;
-      const radius = ledger.blastRadius(tenant, { type: type.toUpperCase() as SubjectType, id: nodeId });
+      const subject = { type: type.toUpperCase() as SubjectType, id: nodeId };
+      const asOf = parseAsOf(request.query);
+      const radius = asOf ? await ledger.blastRadiusAsOf(tenant, subject, asOf) : ledger.blastRadius(tenant, subject);
       if (!radius) throw new HttpError(404, 'ERR_UNKNOWN_TARGET', `unknown ${type}`);
       return radius;
+    },
+  );
+
+  app.get<{ Params: { tenant: string; type: string; id: string }; Querystring: AsOfParams }>(
+    '/v1/tenants/:tenant/status/:type/:id',
+    {
+      config: { role: 'read' },
+      schema: {
+        summary: 'Was this token, session, grant or agent good at an instant (or now)? From the graph’s durable history',
+        tags: ['forensics'],
+        params: nodeParams,
+        querystring: asOfQuery,
+        response: {
+          200: {
+            type: 'object',
+            required: ['active', 'state'],
+            properties: { active: { type: 'boolean' }, state: { type: 'string' }, userId: { type: 'string' } },
+          },
+          '4xx': errorBodySchema,
+        },
+      },
+    },
+    async (request) => {
+      const { tenant, type, id: nodeId } = request.params;
+      const subject = { type: type.toUpperCase() as SubjectType, id: nodeId };
+      const radius = await ledger.blastRadiusAsOf(
+        tenant,
+        subject,
+        parseAsOf(request.query) ?? { clock: 'recorded', at: ledger.deps.now() },
+      );
+      if (!radius) throw new HttpError(404, 'ERR_UNKNOWN_TARGET', `unknown ${type}`);
+      return { active: radius.subject.state === 'live', state: radius.subject.state, userId: radius.userId };
     },
   );
 

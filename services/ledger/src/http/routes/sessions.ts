@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.ts';
 import { errorBodySchema } from '../errors.ts';
-import { id, tenantParams, terminationSchema } from '../schemas.ts';
+import { asOfQuery, id, parseAsOf, tenantParams, terminationSchema, type AsOfParams } from '../schemas.ts';
 import { terminationView } from './terminations.ts';
 
 const userParams = { ...tenantParams, required: ['tenant', 'userId'], properties: { ...tenantParams.properties, userId: id } };
@@ -25,18 +25,19 @@ const sessionSchema = {
 } as const;
 
 export function sessionRoutes(app: FastifyInstance, { ledger }: RouteDeps): void {
-  app.get<{ Params: { tenant: string; userId: string } }>(
+  app.get<{ Params: { tenant: string; userId: string }; Querystring: AsOfParams }>(
     '/v1/tenants/:tenant/users/:userId/sessions',
     {
       config: { role: 'read' },
       schema: {
-        summary: "A user's sessions: device, IP, user agent, last activity, status",
+        summary: "A user's sessions: device, IP, user agent, last activity, status (now, or as of an instant or position)",
         tags: ['sessions'],
         params: userParams,
+        querystring: asOfQuery,
         response: { 200: { type: 'object', properties: { sessions: { type: 'array', items: sessionSchema } } }, '4xx': errorBodySchema },
       },
     },
-    async (request) => ({ sessions: ledger.sessionsOf(request.params.tenant, request.params.userId) }),
+    async (request) => ({ sessions: ledger.sessionsOf(request.params.tenant, request.params.userId, parseAsOf(request.query)) }),
   );
 
   const signOut = (

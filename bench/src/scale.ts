@@ -1,0 +1,252 @@
+/**
+ * `npm run bench -- scale [--events N]`: a large enterprise's history, ingested through the HTTP
+ * API into a ledger started with `npm start`'s own entry in a separate process (this process is
+ * only the load generator). N events (default 10,000,000), one in ten tokens live and the rest
+ * already expired, plus agents and terminations. Each figure is printed beside the same figure
+ * measured in the same run at N/10 events.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { fmt, percentile, report } from './util.ts';
+
+const MAIN = fileURLToPath(new URL('../../services/ledger/src/main.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../services/ledger/src/cli.ts', import.meta.url));
+const KEY = 'ks_scale_bench_key';
+const TOKENS_PER_BATCH = 999;
+const IN_FLIGHT = 4;
+
+interface Figures {
+  events: number;
+  liveTokens: number;
+  ingestFactsPerSecond: number;
+  rssAfterIngestMb: number;
+  rssGrowthPerLiveTokenBytes: number;
+  restartToReadyMs: number;
+  rebuildEventsPerSecond: number;
+  asOfBlastRadius: { p50: number; p99: number };
+  asOfInventory: { p50: number; p99: number };
+  liveCheck: { p50: number; p99: number };
+  diskBytesPerEvent: number;
+}
+
+export async function benchScale(events: number): Promise<void> {
+  const baseline = await measure(Math.max(10_000, Math.floor(events / 10)));
+  const full = await measure(events);
+  const row = (name: string, pick: (f: Figures) => string): [string, string] => [
+    name,
+    `${pick(full)}   (baseline at ${fmt(baseline.events)} events: ${pick(baseline)})`,
+  ];
+  report(`Scale: ${fmt(full.events)} events through the HTTP API, ${fmt(full.liveTokens)} live tokens (ledger in its own process)`, [
+    row('ingest, durable', (f) => `${fmt(f.ingestFactsPerSecond)} facts/s`),
+    row('ledger RSS after ingest', (f) => `${fmt(f.rssAfterIngestMb)} MB`),
+    row('RSS growth per live token (whole process, upper bound)', (f) => `${fmt(f.rssGrowthPerLiveTokenBytes)} B`),
+    row('restart to ready', (f) => `${fmt(f.restartToReadyMs)} ms`),
+    [
+      'restart ratio',
+      `${fmt(full.restartToReadyMs / Math.max(1, baseline.restartToReadyMs), 2)} (${fmt(full.events)} vs ${fmt(baseline.events)} events)`,
+    ],
+    row('rebuild of the durable read models', (f) => `${fmt(f.rebuildEventsPerSecond)} events/s`),
+    row('as-of blast radius of a user', (f) => `p50 ${fmt(f.asOfBlastRadius.p50, 2)} ms, p99 ${fmt(f.asOfBlastRadius.p99, 2)} ms`),
+    row('as-of inventory of a user', (f) => `p50 ${fmt(f.asOfInventory.p50, 2)} ms, p99 ${fmt(f.asOfInventory.p99, 2)} ms`),
+    row('live check of a token', (f) => `p50 ${fmt(f.liveCheck.p50, 2)} ms, p99 ${fmt(f.liveCheck.p99, 2)} ms`),
+    row('disk per event (store + read models)', (f) => `${fmt(f.diskBytesPerEvent)} B`),
+  ]);
+}
+
+async function measure(events: number): Promise<Figures> {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-scale-'));
+  const config = join(dir, 'config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      port: 0,
+      dataDir: join(dir, 'data'),
+      logLevel: 'info',
+      maxFactsPerBatch: 1001,
+      tenants: [
+        {
+          id: 'scale',
+          apiKeys: [
+            { name: 'bench', sha256: createHash('sha256').update(KEY).digest('hex'), roles: ['ingest', 'read', 'respond', 'audit'] },
+          ],
+        },
+      ],
+    }),
+  );
+  let server = await startLedger(config);
+  try {
+    const rssBefore = rssMb(server.child);
+    const batches = Math.ceil(events / (TOKENS_PER_BATCH + 1));
+    const now = Date.now();
+    let liveTokens = 0;
+    let sent = 0;
+    const started = performance.now();
+    const positionsByBatch: number[] = [];
+    let next = 0;
+    const worker = async () => {
+      for (;;) {
+        const batch = next++;
+        if (batch >= batches) return;
+        const live = batch % 10 === 0;
+        const user = `u${batch % Math.max(1, Math.floor(batches / 4))}`;
+        const session = `s${batch}`;
+        const facts: unknown[] = [
+          { type: 'session.started', sessionId: session, userId: user, deviceId: `d${batch % 997}`, startedAt: now - 7_200_000 },
+        ];
+        for (let i = 0; i < TOKENS_PER_BATCH; i++) {
+          const expiresAt = live ? now + 86_400_000 : now - 3_600_000;
+          facts.push({
+            type: 'token.minted',
+            kind: 'access',
+            format: 'jwt',
+            tokenId: `t${batch}-${i}`,
+            sessionId: session,
+            issuedAt: now - 7_200_000,
+            expiresAt,
+          });
+        }
+        if (batch % 50 === 0) facts.push({ type: 'agent.spawned', agentId: `a${batch}`, sessionId: session });
+        const response = await post(server.url, '/v1/tenants/scale/facts', { facts });
+        if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${JSON.stringify(response.body)}`);
+        positionsByBatch[batch] = (response.body as { position: number }).position;
+        sent += facts.length;
+        if (live) liveTokens += TOKENS_PER_BATCH;
+        if (batch % 400 === 399)
+          await post(server.url, '/v1/tenants/scale/terminations', {
+            scope: 'session_scoped_revocation',
+            target: { type: 'session', id: session },
+            reason: 'bench',
+          });
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    const ingestSeconds = (performance.now() - started) / 1000;
+    await waitReady(server.url);
+    const rss = rssMb(server.child);
+
+    const midPosition = positionsByBatch[Math.floor(batches / 2)] ?? 1;
+    const users = Math.max(1, Math.floor(batches / 4));
+    const asOfBlast = await timed(100, (i) =>
+      get(server.url, `/v1/tenants/scale/blast-radius/user/u${(i * 7) % users}?position=${midPosition}`),
+    );
+    const asOfInventory = await timed(200, (i) =>
+      get(server.url, `/v1/tenants/scale/users/u${(i * 7) % users}/sessions?position=${midPosition}`),
+    );
+    const check = await timed(500, (i) =>
+      post(server.url, '/v1/tenants/scale/check', { tokenId: `t${(i % batches) - ((i % batches) % 10)}-${i % TOKENS_PER_BATCH}` }),
+    );
+
+    await stopLedger(server);
+    const restartStarted = performance.now();
+    server = await startLedger(config);
+    const head = await waitReady(server.url);
+    const restartToReadyMs = performance.now() - restartStarted;
+    await stopLedger(server);
+
+    const rebuildStarted = performance.now();
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, 'rebuild', '--data-dir', join(dir, 'data')], {
+      env: { ...process.env, KILLSWITCH_CONFIG: config },
+    });
+    const rebuildEventsPerSecond = head / ((performance.now() - rebuildStarted) / 1000);
+    const disk = ['events.sqlite', 'events.sqlite-wal', 'read-models.sqlite', 'read-models.sqlite-wal'].reduce(
+      (n, file) => n + sizeOf(join(dir, 'data', file)),
+      0,
+    );
+    return {
+      events: head,
+      liveTokens,
+      ingestFactsPerSecond: sent / ingestSeconds,
+      rssAfterIngestMb: rss,
+      rssGrowthPerLiveTokenBytes: ((rss - rssBefore) * 1024 * 1024) / Math.max(1, liveTokens),
+      restartToReadyMs,
+      rebuildEventsPerSecond,
+      asOfBlastRadius: asOfBlast,
+      asOfInventory,
+      liveCheck: check,
+      diskBytesPerEvent: disk / head,
+    };
+  } finally {
+    if (server.child.exitCode === null) await stopLedger(server);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const sizeOf = (path: string) => {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+};
+
+function rssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function timed(count: number, request: (i: number) => Promise<{ status: number }>): Promise<{ p50: number; p99: number }> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const response = await request(i);
+    samples.push(performance.now() - started);
+    if (response.status >= 500) throw new Error(`answered ${response.status}`);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+async function post(url: string, path: string, body: unknown) {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
+}
+
+async function get(url: string, path: string) {
+  const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${KEY}` } });
+  await response.arrayBuffer();
+  return { status: response.status };
+}
+
+/** Resolves with the store's head once the ledger reports its projections caught up. */
+async function waitReady(url: string): Promise<number> {
+  for (;;) {
+    const response = await fetch(`${url}/readyz`).catch(() => null);
+    if (response?.status === 200) return ((await response.json()) as { head: number }).head;
+    await response?.arrayBuffer();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function startLedger(config: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', MAIN], {
+      env: { ...process.env, KILLSWITCH_CONFIG: config },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (match) resolve({ child, url: match[1] as string });
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.on('exit', (code) => reject(new Error(`ledger exited (${code}): ${output.slice(-2000)}`)));
+  });
+}
+
+async function stopLedger(server: { child: ChildProcess }): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+}

@@ -1,0 +1,295 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteEventStore } from '@killswitch/event-store';
+import { DURABLE_PROJECTIONS, ReadModelDb, rebuildReadModels, revocationStatus, sessionGraph } from '@killswitch/projections';
+import { buildFixtureGraph, TokenFactory } from '@killswitch/testing';
+import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
+
+/**
+ * The durable read models: as-of answers equal what was answered live at that moment, a restart
+ * resumes from the checkpoint written with the rows, and a process killed in the middle of its
+ * projection writes restarts into exactly what a rebuild from zero gives.
+ */
+let ledger: TestLedger | undefined;
+afterEach(async () => {
+  await ledger?.destroy();
+  ledger = undefined;
+});
+
+const sessionsOf = async (l: TestLedger, user: string, query = '') => {
+  const response = await l.call('GET', `/v1/tenants/acme/users/${user}/sessions${query}`);
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return response.body.sessions as Array<Record<string, unknown>>;
+};
+
+/** Waits until the wall clock has moved past `instant`, so the next event is recorded strictly later. */
+async function tick(instant: number): Promise<void> {
+  while (Date.now() <= instant) await new Promise((r) => setTimeout(r, 1));
+}
+
+describe('as-of queries over the durable inventory', () => {
+  it('answer, for each moment of a scripted scenario, exactly what was answered live then (by position and by recorded time)', async () => {
+    const l = (ledger = await startTestLedger());
+    const captured: Array<{ step: string; position: number; at: number; sessions: unknown }> = [];
+    const capture = async (step: string) => {
+      const position = await l.runtime.store.headPosition();
+      const at = Date.now();
+      captured.push({ step, position, at, sessions: await sessionsOf(l, 'alice') });
+      await tick(at);
+    };
+    const facts = (list: unknown[]) => l.call('POST', '/v1/tenants/acme/facts', { facts: list });
+    await facts([
+      { type: 'session.started', sessionId: 's1', userId: 'alice', deviceId: 'laptop', ip: '192.0.2.1', userAgent: 'Firefox' },
+      { type: 'session.started', sessionId: 's2', userId: 'alice', deviceId: 'phone', ip: '192.0.2.2' },
+    ]);
+    await capture('two sessions');
+    await facts([{ type: 'session.activity', sessionId: 's1', ip: '198.51.100.7', userAgent: 'Firefox 2', at: Date.now() + 5_000 }]);
+    await capture('activity moved s1');
+    await l.call('POST', '/v1/tenants/acme/terminations', {
+      scope: 'session_invalidation',
+      target: { type: 'session', id: 's2' },
+      reason: 'step-up',
+    });
+    await capture('s2 invalidated');
+    await l.call('POST', '/v1/tenants/acme/users/alice/sessions/s1/sign-out');
+    await capture('s1 signed out');
+    await facts([{ type: 'session.started', sessionId: 's3', userId: 'alice', deviceId: 'tablet' }]);
+    await facts([{ type: 'session.ended', sessionId: 's3' }]);
+    await capture('s3 started and ended');
+    await l.call('POST', '/v1/tenants/acme/terminations', {
+      scope: 'global_revocation',
+      target: { type: 'user', id: 'alice' },
+      reason: 'gone',
+    });
+    await capture('global revocation');
+
+    expect(captured.map((c) => (c.sessions as unknown[]).length)).toEqual([2, 2, 2, 2, 3, 3]);
+    for (const moment of captured) {
+      expect(await sessionsOf(l, 'alice', `?position=${moment.position}`), `${moment.step} by position`).toEqual(moment.sessions);
+      expect(await sessionsOf(l, 'alice', `?asOf=${moment.at}&clock=recorded`), `${moment.step} by recorded time`).toEqual(moment.sessions);
+    }
+    // Before anything was recorded, the user had no sessions.
+    expect(await sessionsOf(l, 'alice', `?position=0`)).toEqual([]);
+  });
+
+  it('the event clock reads the auth layer’s own times', async () => {
+    const l = (ledger = await startTestLedger());
+    await l.call('POST', '/v1/tenants/acme/facts', {
+      facts: [
+        { type: 'session.started', sessionId: 'old', userId: 'bob', startedAt: 1_700_000_000_000 },
+        { type: 'session.started', sessionId: 'new', userId: 'bob', startedAt: 1_800_000_000_000 },
+      ],
+    });
+    const at = (ms: number) => sessionsOf(l, 'bob', `?asOf=${ms}&clock=event`);
+    expect((await at(1_699_999_999_999)).map((s) => s.sessionId)).toEqual([]);
+    expect((await at(1_750_000_000_000)).map((s) => s.sessionId)).toEqual(['old']);
+    expect((await at(1_800_000_000_000)).map((s) => s.sessionId).sort()).toEqual(['new', 'old']);
+  });
+
+  it('bad as-of parameters get 400 with a stable code and change nothing', async () => {
+    const l = (ledger = await startTestLedger());
+    for (const query of ['?asOf=yesterday', '?position=-1', '?asOf=1&position=2', '?clock=event', '?asOf=1&clock=wall', '?until=3']) {
+      const response = await l.call('GET', `/v1/tenants/acme/users/alice/sessions${query}`);
+      expect({ query, status: response.status, error: response.body.error }).toEqual({
+        query,
+        status: 400,
+        error: query.includes('position=2') || query === '?clock=event' ? 'ERR_AS_OF' : 'ERR_VALIDATION',
+      });
+    }
+  });
+});
+
+describe('the graph’s history on disk', () => {
+  it('as-of blast radius and status give, for each moment, what was answered live then', async () => {
+    const l = (ledger = await startTestLedger());
+    const graph = await buildFixtureGraph(await TokenFactory.create(), Math.floor(Date.now() / 1000));
+    await l.call('POST', '/v1/tenants/acme/facts', { facts: graph.facts });
+    const subjects = ['user/alice', 'session/S1', 'device/laptop', 'agent/AG1', 'user/bob'];
+    const captured: Array<{ step: string; position: number; at: number; radius: Record<string, unknown> }> = [];
+    const capture = async (step: string) => {
+      const position = await l.runtime.store.headPosition();
+      const at = Date.now();
+      const radius: Record<string, unknown> = {};
+      for (const subject of subjects) radius[subject] = (await l.call('GET', `/v1/tenants/acme/blast-radius/${subject}`)).body;
+      captured.push({ step, position, at, radius });
+      await tick(at);
+    };
+    await capture('fixture');
+    const terminate = (scope: string, type: string, id: string) =>
+      l.call('POST', '/v1/tenants/acme/terminations', { scope, target: { type, id }, reason: 'as-of test' });
+    await terminate('session_scoped_revocation', 'agent', 'AG1');
+    await capture('agent revoked');
+    await terminate('session_invalidation', 'session', 'S2');
+    await capture('session invalidated');
+    await l.call('POST', '/v1/tenants/acme/users/bob/sign-out-all');
+    await capture('bob signed out');
+    await terminate('global_revocation', 'user', 'alice');
+    await capture('alice globally revoked');
+    for (const moment of captured) {
+      for (const subject of subjects) {
+        const byPosition = await l.call('GET', `/v1/tenants/acme/blast-radius/${subject}?position=${moment.position}`);
+        expect(byPosition.body, `${moment.step}: ${subject} by position`).toEqual(moment.radius[subject]);
+        const byTime = await l.call('GET', `/v1/tenants/acme/blast-radius/${subject}?asOf=${moment.at}&clock=recorded`);
+        expect(byTime.body, `${moment.step}: ${subject} by recorded time`).toEqual(moment.radius[subject]);
+      }
+    }
+    const [first, , , , last] = captured;
+    const status = async (path: string, at: number) => (await l.call('GET', `/v1/tenants/acme/status/${path}?asOf=${at}`)).body;
+    expect(await status('session/S1', first?.at as number)).toMatchObject({ active: true, state: 'live' });
+    expect(await status('session/S1', last?.at as number)).toMatchObject({ active: false, state: 'revoked' });
+  });
+
+  it('tokens that have already expired stay out of memory, and every one of them is on disk', async () => {
+    const l = (ledger = await startTestLedger());
+    const past = Date.now() - 3_600_000;
+    for (let batch = 0; batch < 3; batch++) {
+      const facts: unknown[] = [{ type: 'session.started', sessionId: `old-${batch}`, userId: 'carol', startedAt: past }];
+      for (let i = 0; i < 999; i++)
+        facts.push({
+          type: 'token.minted',
+          kind: 'access',
+          format: 'jwt',
+          tokenId: `old-${batch}-${i}`,
+          sessionId: `old-${batch}`,
+          issuedAt: past,
+          expiresAt: past + 600_000,
+        });
+      expect((await l.call('POST', '/v1/tenants/acme/facts', { facts })).status).toBe(200);
+    }
+    await l.call('POST', '/v1/tenants/acme/facts', {
+      facts: [
+        { type: 'token.minted', kind: 'access', format: 'jwt', tokenId: 'live-1', sessionId: 'old-0', expiresAt: Date.now() + 600_000 },
+      ],
+    });
+    const { host } = l.runtime;
+    expect(host.state(revocationStatus).tenants.get('acme')?.tokens.size).toBe(1);
+    expect(host.state(sessionGraph).tenants.get('acme')?.tokens.size).toBe(1);
+    expect(l.runtime.ledger.history.nodeCounts('acme')).toMatchObject({ TOKEN: 2998, SESSION: 3 });
+    // An expired token is still answered for: inactive now, and live as of when it was.
+    expect((await l.call('GET', `/v1/tenants/acme/status/token/old-1-5?asOf=${past + 1}&clock=event`)).body).toMatchObject({
+      active: true,
+    });
+    expect((await l.call('GET', '/v1/tenants/acme/status/token/old-1-5')).body).toMatchObject({ active: false, state: 'expired' });
+  });
+});
+
+describe('restarts', () => {
+  it('a restart resumes the read models from the checkpoint committed with their rows', async () => {
+    let l = (ledger = await startTestLedger());
+    await l.call('POST', '/v1/tenants/acme/facts', {
+      facts: [
+        { type: 'session.started', sessionId: 's1', userId: 'alice' },
+        { type: 'session.activity', sessionId: 's1', ip: '192.0.2.9' },
+      ],
+    });
+    await l.call('POST', '/v1/tenants/acme/users/alice/sign-out-all');
+    const head = await l.runtime.store.headPosition();
+    const before = l.runtime.host.readModels?.dump();
+    expect(l.runtime.host.readModels?.checkpointOf('session-inventory')).toBe(head);
+    l = ledger = await l.restart();
+    expect(l.runtime.host.readModels?.checkpointOf('session-inventory')).toBe(head);
+    expect(l.runtime.host.readModels?.dump()).toEqual(before);
+  });
+});
+
+const MAIN = fileURLToPath(new URL('../../services/ledger/src/main.ts', import.meta.url));
+const KEY = 'ks_read_models_test';
+
+describe('a process killed during its projection writes', () => {
+  it('restarts, 20 times over, into read models equal to a rebuild from zero', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ks-rm-kill-'));
+    const config = join(dir, 'config.json');
+    const dataDir = join(dir, 'data');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        port: 0,
+        dataDir,
+        tenants: [
+          {
+            id: 'acme',
+            apiKeys: [{ name: 'k', sha256: createHash('sha256').update(KEY).digest('hex'), roles: ['ingest', 'read', 'respond'] }],
+          },
+        ],
+      }),
+    );
+    try {
+      for (let round = 0; round < 20; round++) {
+        const { child, url } = await startServer(config);
+        await expectReadModelsEqualRebuild(dataDir);
+        const writers = [0, 1].map(async (writer) => {
+          for (let i = 0; ; i++) {
+            const user = `u${round}-${writer}`;
+            const ok = await api(url, '/v1/tenants/acme/facts', {
+              facts: [
+                { type: 'session.started', sessionId: `${user}-s${i}`, userId: user, ip: '192.0.2.1' },
+                { type: 'session.activity', sessionId: `${user}-s${i}`, ip: '192.0.2.2' },
+              ],
+            });
+            if (!ok) return;
+            if (i % 3 === 2 && !(await api(url, `/v1/tenants/acme/users/${user}/sign-out-all`))) return;
+          }
+        });
+        await new Promise((r) => setTimeout(r, 150 + Math.random() * 250));
+        child.kill('SIGKILL');
+        await Promise.all(writers);
+        if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+      }
+      const { child } = await startServer(config);
+      await expectReadModelsEqualRebuild(dataDir);
+      child.kill('SIGTERM');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
+/** The running ledger's read models (caught up, idle) against a rebuild of the same store into a fresh database. */
+async function expectReadModelsEqualRebuild(dataDir: string): Promise<void> {
+  const store = new SqliteEventStore({ path: join(dataDir, 'events.sqlite') });
+  const live = new ReadModelDb(join(dataDir, 'read-models.sqlite'));
+  const scratch = mkdtempSync(join(tmpdir(), 'ks-rm-rebuild-'));
+  try {
+    const rebuilt = await rebuildReadModels(store, join(scratch, 'read-models.sqlite'), DURABLE_PROJECTIONS);
+    expect(live.dump()).toEqual(rebuilt.dump());
+    rebuilt.close();
+  } finally {
+    live.close();
+    await store.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function api(url: string, path: string, body?: unknown): Promise<boolean> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  }).catch(() => null);
+  return response !== null && response.status < 300;
+}
+
+/** Starts `npm start`'s entry point as a real process; resolves once it listens (projections caught up). */
+function startServer(config: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { ...process.env, KILLSWITCH_CONFIG: config },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (match) resolve({ child, url: match[1] as string });
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
+  });
+}
