@@ -49,6 +49,7 @@ interface Attached {
 export class ReadModelDb {
   readonly db: Database.Database;
   private readonly attached: Attached[] = [];
+  private readonly saveCheckpoint: Database.Statement;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -57,6 +58,9 @@ export class ReadModelDb {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(BOOKKEEPING);
+    this.saveCheckpoint = this.db.prepare(
+      'INSERT INTO read_model_checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position',
+    );
   }
 
   /** Migrates the projection's tables to its latest version and resumes it from its checkpoint. */
@@ -80,14 +84,11 @@ export class ReadModelDb {
   apply(events: readonly RecordedEvent[]): void {
     const last = events[events.length - 1];
     if (!last || this.attached.length === 0) return;
-    const save = this.db.prepare(
-      'INSERT INTO read_model_checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position',
-    );
     this.db.transaction(() => {
       for (const entry of this.attached) {
         if (last.position <= entry.checkpoint) continue;
         for (const event of events) if (event.position > entry.checkpoint) entry.writer.apply(event);
-        save.run(entry.projection.name, last.position);
+        this.saveCheckpoint.run(entry.projection.name, last.position);
       }
     })();
     for (const entry of this.attached) entry.checkpoint = Math.max(entry.checkpoint, last.position);

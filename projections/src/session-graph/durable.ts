@@ -17,17 +17,16 @@ import { TenantGraph } from './tenant-graph.ts';
  */
 export const GRAPH_MIGRATIONS = [
   `CREATE TABLE graph_history (
+     position    INTEGER PRIMARY KEY,
      tenant      TEXT    NOT NULL,
      user_id     TEXT    NOT NULL,
-     position    INTEGER NOT NULL,
      recorded_at INTEGER NOT NULL,
      event_time  INTEGER NOT NULL,
      type        TEXT    NOT NULL,
-     data        TEXT    NOT NULL,
-     PRIMARY KEY (tenant, user_id, position)
-   ) WITHOUT ROWID;
-   CREATE INDEX graph_history_by_recorded ON graph_history (tenant, user_id, recorded_at);
-   CREATE INDEX graph_history_by_event ON graph_history (tenant, user_id, event_time);
+     data        TEXT    NOT NULL
+   );
+   -- One index: a user's rows in store order. The time clocks filter those rows (a user's rows are read whole).
+   CREATE INDEX graph_history_by_user ON graph_history (tenant, user_id, position);
    CREATE TABLE graph_nodes (
      tenant     TEXT    NOT NULL,
      kind       TEXT    NOT NULL,
@@ -104,7 +103,7 @@ function describe(
 }
 
 function prepare(db: Database.Database): DurableWriter {
-  const history = db.prepare(`INSERT OR IGNORE INTO graph_history (tenant, user_id, position, recorded_at, event_time, type, data)
+  const history = db.prepare(`INSERT OR IGNORE INTO graph_history (position, tenant, user_id, recorded_at, event_time, type, data)
     VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const node = db.prepare('INSERT OR IGNORE INTO graph_nodes (tenant, kind, id, user_id, position, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
   const device = db.prepare('INSERT OR IGNORE INTO graph_devices (tenant, device_id, user_id) VALUES (?, ?, ?)');
@@ -114,9 +113,9 @@ function prepare(db: Database.Database): DurableWriter {
       if (!described) return;
       const tenant = recorded.metadata.tenant;
       history.run(
+        recorded.position,
         tenant,
         described.userId,
-        recorded.position,
         recorded.recordedAt,
         described.eventTime,
         recorded.event.type,
@@ -153,6 +152,7 @@ export class GraphHistory {
     this.ownerOf = db.prepare('SELECT user_id FROM graph_nodes WHERE tenant = ? AND kind = ? AND id = ?');
     this.ownersOfDevice = db.prepare('SELECT user_id FROM graph_devices WHERE tenant = ? AND device_id = ?');
     this.userKnown = db.prepare('SELECT 1 FROM graph_history WHERE tenant = ? AND user_id = ? LIMIT 1');
+    // Every clock reads a user's rows through the (tenant, user, position) index.
     this.counts = db.prepare('SELECT kind, count(*) AS n FROM graph_nodes WHERE tenant = ? GROUP BY kind');
   }
 
