@@ -1,5 +1,4 @@
 import type { EventStore, RecordedEvent, Subscription } from '@killswitch/event-store';
-import type { ReadModelDb } from './durable/read-model-db.ts';
 import type { Projection } from './projection.ts';
 
 interface Registered {
@@ -19,10 +18,10 @@ export class ProjectionHost {
   private waiters: Array<{ position: number; resolve: () => void }> = [];
   private failure: unknown = null;
 
-  /** `readModels`: the durable read models, written in the same batches, each from its own checkpoint. */
+  /** `durable`: where each batch also goes to be written to the durable read models (from their own checkpoints). */
   constructor(
     private readonly store: EventStore,
-    readonly readModels: ReadModelDb | null = null,
+    private readonly durable: { apply(events: readonly RecordedEvent[]): void } | null = null,
   ) {}
 
   register<S>(projection: Projection<S>): this {
@@ -74,7 +73,7 @@ export class ProjectionHost {
     for (const event of events) {
       for (const entry of this.registered.values()) entry.state = entry.projection.evolve(entry.state, event);
     }
-    this.readModels?.apply(events);
+    this.durable?.apply(events);
     const last = events[events.length - 1];
     if (last) this.checkpoint = last.position;
     if (this.waiters.length > 0) {

@@ -2,6 +2,8 @@ export * from './projection.ts';
 export * from './host.ts';
 export * from './durable/read-model-db.ts';
 export * from './durable/rebuild.ts';
+export * from './durable/threaded-read-models.ts';
+export { DURABLE_PROJECTIONS } from './durable/registry.ts';
 export * from './revocation-status/index.ts';
 export * from './session-graph/index.ts';
 export * from './session-inventory/index.ts';
@@ -13,12 +15,7 @@ import { accounts } from './accounts/projection.ts';
 import { auditTrail } from './audit-trail/projection.ts';
 import { revocationStatus } from './revocation-status/projection.ts';
 import { sessionGraph } from './session-graph/projection.ts';
-import { durableSessionInventory } from './session-inventory/durable.ts';
-import { durableSessionGraph } from './session-graph/durable.ts';
 import { terminationStatus } from './termination-status/projection.ts';
 
 /** Every in-memory read model the ledger maintains, in the order they are fed. */
 export const ALL_PROJECTIONS = [revocationStatus, sessionGraph, terminationStatus, auditTrail, accounts] as const;
-
-/** Every durable read model (tables in the read-model database). */
-export const DURABLE_PROJECTIONS = [durableSessionInventory, durableSessionGraph] as const;

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReadModelDb } from '@killswitch/projections';
 import { buildFixtureGraph, TokenFactory } from '@killswitch/testing';
-import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
+import { readModelsOf, startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../../services/ledger/src/cli.ts', import.meta.url));
@@ -68,7 +68,7 @@ describe('CLI', () => {
     expect(stderr).toMatch(new RegExp(`rebuilt ${head}/${head} \\(100%\\)`)); // plain progress lines when piped
     const swapped = new ReadModelDb(join(ledger.dataDir, 'read-models.sqlite'));
     try {
-      expect(swapped.dump()).toEqual(ledger.runtime.host.readModels?.dump());
+      expect(swapped.dump()).toEqual(await readModelsOf(ledger));
     } finally {
       swapped.close();
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_PROJECTIONS, DURABLE_PROJECTIONS, rebuildReadModels, replay, type Projection } from '@killswitch/projections';
 import { buildFixtureGraph, TokenFactory } from '@killswitch/testing';
-import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
+import { readModelsOf, startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
 let ledger: TestLedger;
 beforeEach(async () => {
@@ -37,7 +37,7 @@ describe('projections rebuilt from position 0 equal the live ones', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ks-rebuild-'));
     try {
       const rebuilt = await rebuildReadModels(store, join(dir, 'read-models.sqlite'), DURABLE_PROJECTIONS);
-      const live = host.readModels?.dump();
+      const live = await readModelsOf(ledger);
       expect(Object.keys(live ?? {})).toContain('inventory_sessions');
       expect(rebuilt.dump()).toEqual(live);
       rebuilt.close();

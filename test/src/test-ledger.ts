@@ -142,3 +142,9 @@ export async function startTestLedger(
   };
   return ledger;
 }
+
+/** Every row of a ledger's durable read models, once its writer has committed all the ledger applied. */
+export async function readModelsOf(ledger: TestLedger): Promise<Record<string, unknown[]>> {
+  await ledger.runtime.readModels.caughtUp(ledger.runtime.host.position);
+  return ledger.runtime.readModels.reader.dump();
+}

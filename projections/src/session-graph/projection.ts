@@ -47,6 +47,7 @@ export const sessionGraph: Projection<SessionGraphState> = {
             tokens: g.tokens,
             devices: g.devices,
             children: g.children,
+            lastActivity: g.lastActivity,
           },
         ]),
       ),
@@ -57,6 +58,11 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
   switch (event.type) {
     case 'SessionStarted':
       return sessionStarted(graph, event.data);
+    case 'SessionActivityRecorded': {
+      const previous = graph.lastActivity.get(event.data.sessionId);
+      if (previous !== undefined) graph.lastActivity.set(event.data.sessionId, Math.max(previous, event.data.at));
+      return;
+    }
     case 'SessionEnded': {
       const session = graph.sessions.get(event.data.sessionId);
       if (session) session.ended = true;
@@ -154,6 +160,7 @@ function sessionStarted(graph: TenantGraph, d: EventData<'SessionStarted'>): voi
     revoked: null,
   });
   graph.user(d.userId).sessions.add(d.sessionId);
+  graph.lastActivity.set(d.sessionId, d.startedAt);
   if (d.parentSessionId) graph.childrenOf(`session:${d.parentSessionId}`).sessions.add(d.sessionId);
   if (d.deviceId) {
     let device = graph.devices.get(d.deviceId);

@@ -38,6 +38,8 @@ export class TenantGraph implements GraphView, RevocationLookups {
   readonly agents = new Map<string, AgentNode>();
   readonly tokens = new Map<string, TokenNode>();
   readonly devices = new Map<string, { sessions: Set<string>; notBefore: Revocation | null }>();
+  /** Latest activity per session (its start until an activity is recorded): activity is coalesced against it. */
+  readonly lastActivity = new Map<string, number>();
   /** Parent node key (`session:id`, `agent:id`, `grant:id`) → its children. */
   readonly children = new Map<string, Children>();
 

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@killswitch/event-store';
-import { ALL_PROJECTIONS, DURABLE_PROJECTIONS, ProjectionHost, ReadModelDb } from '@killswitch/projections';
+import { ALL_PROJECTIONS, ProjectionHost, ThreadedReadModels } from '@killswitch/projections';
 import { Ledger } from './application/ledger.ts';
 import type { LedgerConfig } from './config.ts';
 import { loadOrCreateSigningKey, type SigningKey } from '@killswitch/protocols';
@@ -13,6 +13,8 @@ import { SsfConnector } from './idp/ssf/connector.ts';
 export interface Runtime {
   readonly store: EventStore;
   readonly host: ProjectionHost;
+  /** The durable read models (their writer thread, and a connection for reads). */
+  readonly readModels: ThreadedReadModels;
   readonly ledger: Ledger;
   readonly registry: TenantRegistry;
   readonly gateway: IdpGateway;
@@ -34,20 +36,22 @@ export async function startRuntime(
   const esdb = process.env.KILLSWITCH_EVENTSTOREDB_URL;
   const store =
     options.store ??
-    (esdb
-      ? new EventStoreDbEventStore({ connectionString: esdb })
-      : new SqliteEventStore({ path: join(resolve(config.dataDir), 'events.sqlite') }));
+    (esdb ? new EventStoreDbEventStore({ connectionString: esdb }) : new SqliteEventStore({ path: eventsPath(config.dataDir) }));
   // The durable read models live beside the event store, whichever engine holds the events.
-  const readModels = new ReadModelDb(readModelsPath(config.dataDir));
-  for (const projection of DURABLE_PROJECTIONS) readModels.attach(projection);
+  const readModels = new ThreadedReadModels(
+    readModelsPath(config.dataDir),
+    esdb && !options.store ? { engine: 'eventstoredb', connectionString: esdb } : { engine: 'sqlite', path: eventsPath(config.dataDir) },
+  );
   const host = new ProjectionHost(store, readModels);
   for (const projection of ALL_PROJECTIONS) host.register(projection as never);
   await host.start();
+  await readModels.open(); // the writer thread booted while the in-memory projections caught up
   const now = options.now ?? Date.now;
   const registry = new TenantRegistry(config);
   const ledger = new Ledger({
     store,
     host,
+    readModels,
     now,
     activityCoalesceMs: config.activityCoalesceMs,
     ipsieLevel: (tenant) => registry.tenant(tenant)?.ipsieLevel ?? 'SL2',
@@ -61,6 +65,7 @@ export async function startRuntime(
   return {
     store,
     host,
+    readModels,
     ledger,
     registry,
     gateway,
@@ -71,11 +76,14 @@ export async function startRuntime(
     async close() {
       await ssf.stop();
       await host.stop();
-      readModels.close();
+      await readModels.close();
       await store.close();
     },
   };
 }
+
+/** The embedded event store's file. */
+export const eventsPath = (dataDir: string) => join(resolve(dataDir), 'events.sqlite');
 
 /** The read-model database (durable projections) in the data directory. */
 export const readModelsPath = (dataDir: string) => join(resolve(dataDir), 'read-models.sqlite');

@@ -1,5 +1,5 @@
 import type { EventStore } from '@killswitch/event-store';
-import type { ProjectionHost } from '@killswitch/projections';
+import type { ProjectionHost, ThreadedReadModels } from '@killswitch/projections';
 
 /** Who is asking, for the event metadata and the audit trail. Never carries a secret. */
 export interface Caller {
@@ -12,6 +12,7 @@ export interface Caller {
 export interface LedgerDeps {
   readonly store: EventStore;
   readonly host: ProjectionHost;
+  readonly readModels: ThreadedReadModels;
   readonly now: () => number;
   readonly activityCoalesceMs: number;
   readonly ipsieLevel: (tenant: string) => 'SL2' | 'SL3';

@@ -60,9 +60,8 @@ export class Ledger {
   readonly history: GraphHistory;
 
   constructor(readonly deps: LedgerDeps) {
-    if (!deps.host.readModels) throw new Error('the ledger needs the read-model database');
-    this.inventory = new InventoryQueries(deps.host.readModels.db);
-    this.history = new GraphHistory(deps.host.readModels.db);
+    this.inventory = new InventoryQueries(deps.readModels.reader.db);
+    this.history = new GraphHistory(deps.readModels.reader.db);
   }
 
   private graph(tenant: string): TenantGraph | undefined {
@@ -71,10 +70,8 @@ export class Ledger {
 
   async ingest(caller: Caller, facts: readonly Fact[]): Promise<IngestOutcome> {
     return this.mutex.run(caller.tenant, async () => {
-      const resolver = new LineageResolver(
-        this.graph(caller.tenant),
-        (_user, session) => this.inventory.session(caller.tenant, session)?.lastActivityAt,
-      );
+      const graph = this.graph(caller.tenant);
+      const resolver = new LineageResolver(graph, (_user, session) => graph?.lastActivity.get(session));
       const planned = planFacts(facts, resolver, caller.tenant, this.deps.now(), this.deps.activityCoalesceMs);
       const requests = toAppendRequests(planned, metadataFor(caller));
       const outcomes = requests.length > 0 ? await this.deps.store.appendMany(requests) : [];
@@ -232,8 +229,15 @@ export class Ledger {
     return this.index(tenant)?.tokens.get(tokenId);
   }
 
-  sessionsOf(tenant: string, userId: string, asOf?: AsOf): InventoryEntry[] {
+  /** A user's sessions from the durable inventory, once it has what the ledger has applied (own writes included). */
+  async sessionsOf(tenant: string, userId: string, asOf?: AsOf): Promise<InventoryEntry[]> {
+    await this.durableCaughtUp();
     return asOf ? this.inventory.sessionsAsOf(tenant, userId, asOf) : this.inventory.sessionsOf(tenant, userId);
+  }
+
+  /** Durable reads wait until the read-model writer has committed what the in-memory projections have applied. */
+  durableCaughtUp(): Promise<void> {
+    return this.deps.readModels.caughtUp(this.deps.host.position);
   }
 
   blastRadius(tenant: string, subject: SubjectRef) {
@@ -246,6 +250,7 @@ export class Ledger {
    * durable history: the owning user's rows up to then, evolved as the live graph was.
    */
   async blastRadiusAsOf(tenant: string, subject: SubjectRef, asOf: AsOf) {
+    await this.durableCaughtUp();
     const users = this.history.usersOf(tenant, subject);
     if (users.length === 0) return null;
     const graph = this.history.graphAsOf(tenant, users, asOf);
@@ -270,12 +275,12 @@ export class Ledger {
 
   /** Ends one of the user's sessions, or all of them, or all but one, on the user's own request. */
   async signOut(caller: Caller, userId: string, which: { only?: string; except?: string }): Promise<TerminationRecord[]> {
-    const active = this.sessionsOf(caller.tenant, userId).filter((s) => s.status === 'active' || s.status === 'invalidated');
+    const active = (await this.sessionsOf(caller.tenant, userId)).filter((s) => s.status === 'active' || s.status === 'invalidated');
     const targets = active.filter(
       (s) => (which.only ? s.sessionId === which.only : s.sessionId !== which.except) && s.parentSessionId === null,
     );
     if (which.only && targets.length === 0) {
-      const known = this.sessionsOf(caller.tenant, userId).some((s) => s.sessionId === which.only);
+      const known = (await this.sessionsOf(caller.tenant, userId)).some((s) => s.sessionId === which.only);
       if (!known) throw new DomainError('ERR_UNKNOWN_TARGET', 'unknown session', 404);
     }
     const records: TerminationRecord[] = [];

@@ -37,7 +37,7 @@ export function sessionRoutes(app: FastifyInstance, { ledger }: RouteDeps): void
         response: { 200: { type: 'object', properties: { sessions: { type: 'array', items: sessionSchema } } }, '4xx': errorBodySchema },
       },
     },
-    async (request) => ({ sessions: ledger.sessionsOf(request.params.tenant, request.params.userId, parseAsOf(request.query)) }),
+    async (request) => ({ sessions: await ledger.sessionsOf(request.params.tenant, request.params.userId, parseAsOf(request.query)) }),
   );
 
   const signOut = (

@@ -1,0 +1,5 @@
+import { durableSessionGraph } from '../session-graph/durable.ts';
+import { durableSessionInventory } from '../session-inventory/durable.ts';
+
+/** Every durable read model (tables in the read-model database). */
+export const DURABLE_PROJECTIONS = [durableSessionInventory, durableSessionGraph] as const;
