@@ -5,16 +5,16 @@
  * already expired, plus agents and terminations. Each figure is printed beside the same figure
  * measured in the same run at N/10 events.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startLedgerProcess } from '@killswitch/testing';
 import { fmt, percentile, report } from './util.ts';
 
-const MAIN = fileURLToPath(new URL('../../services/ledger/src/main.ts', import.meta.url));
 const CLI = fileURLToPath(new URL('../../services/ledger/src/cli.ts', import.meta.url));
 const KEY = 'ks_scale_bench_key';
 const TOKENS_PER_BATCH = 999;
@@ -78,7 +78,7 @@ async function measure(events: number): Promise<Figures> {
       ],
     }),
   );
-  let server = await startLedger(config);
+  let server = await startLedgerProcess(config, ['--max-old-space-size=8192']);
   try {
     const rssBefore = rssMb(server.child);
     const batches = Math.ceil(events / (TOKENS_PER_BATCH + 1));
@@ -143,7 +143,7 @@ async function measure(events: number): Promise<Figures> {
 
     await stopLedger(server);
     const restartStarted = performance.now();
-    server = await startLedger(config);
+    server = await startLedgerProcess(config, ['--max-old-space-size=8192']);
     const head = await waitReady(server.url);
     const restartToReadyMs = performance.now() - restartStarted;
     await stopLedger(server);
@@ -224,24 +224,6 @@ async function waitReady(url: string): Promise<number> {
     await response?.arrayBuffer();
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-function startLedger(config: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', MAIN], {
-      env: { ...process.env, KILLSWITCH_CONFIG: config },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve({ child, url: match[1] as string });
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.on('exit', (code) => reject(new Error(`ledger exited (${code}): ${output.slice(-2000)}`)));
-  });
 }
 
 async function stopLedger(server: { child: ChildProcess }): Promise<void> {

@@ -1,15 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { streamId } from '@killswitch/domain';
-import { subjectRevoked, terminationRequestedData } from '@killswitch/testing';
+import { startLedgerProcess, subjectRevoked, terminationRequestedData } from '@killswitch/testing';
 import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
-const MAIN = fileURLToPath(new URL('../../services/ledger/src/main.ts', import.meta.url));
 const KEY = 'ks_crash_test_admin';
 
 let ledger: TestLedger | undefined;
@@ -71,7 +68,7 @@ describe('a process killed at any point restarts into the same state', () => {
     const acknowledged: string[] = [];
     try {
       for (let round = 0; round < 3; round++) {
-        const { child, url } = await startServer(config);
+        const { child, url } = await startLedgerProcess(config);
         const writers = [0, 1, 2].map(async (writer) => {
           for (let i = 0; ; i++) {
             const id = `r${round}-w${writer}-${i}`;
@@ -84,7 +81,7 @@ describe('a process killed at any point restarts into the same state', () => {
         child.kill('SIGKILL');
         await Promise.all(writers);
       }
-      const { child, url } = await startServer(config);
+      const { child, url } = await startLedgerProcess(config);
       for (const id of acknowledged) {
         const check = await fetch(`${url}/v1/tenants/acme/check`, {
           method: 'POST',
@@ -106,22 +103,5 @@ function post(url: string, body: unknown) {
     method: 'POST',
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
-  });
-}
-
-/** Starts `npm start`'s entry point as a real process and reads the address it prints. */
-function startServer(config: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { ...process.env, KILLSWITCH_CONFIG: config },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve({ child, url: match[1] as string });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
   });
 }

@@ -1,14 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '@killswitch/event-store';
 import { DURABLE_PROJECTIONS, ReadModelDb, rebuildReadModels, revocationStatus, sessionGraph } from '@killswitch/projections';
-import { buildFixtureGraph, TokenFactory } from '@killswitch/testing';
+import { buildFixtureGraph, startLedgerProcess, TokenFactory } from '@killswitch/testing';
 import { readModelsOf, startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
 /**
@@ -200,7 +198,6 @@ describe('restarts', () => {
   });
 });
 
-const MAIN = fileURLToPath(new URL('../../services/ledger/src/main.ts', import.meta.url));
 const KEY = 'ks_read_models_test';
 
 describe('a process killed during its projection writes', () => {
@@ -223,7 +220,7 @@ describe('a process killed during its projection writes', () => {
     );
     try {
       for (let round = 0; round < 20; round++) {
-        const { child, url } = await startServer(config);
+        const { child, url } = await startLedgerProcess(config);
         await expectReadModelsEqualRebuild(dataDir);
         const writers = [0, 1].map(async (writer) => {
           for (let i = 0; ; i++) {
@@ -243,7 +240,7 @@ describe('a process killed during its projection writes', () => {
         await Promise.all(writers);
         if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
       }
-      const { child } = await startServer(config);
+      const { child } = await startLedgerProcess(config);
       await expectReadModelsEqualRebuild(dataDir);
       child.kill('SIGTERM');
     } finally {
@@ -275,23 +272,4 @@ async function api(url: string, path: string, body?: unknown): Promise<boolean> 
     body: body === undefined ? undefined : JSON.stringify(body),
   }).catch(() => null);
   return response !== null && response.status < 300;
-}
-
-/** Starts `npm start`'s entry point as a real process; resolves once it listens (projections caught up). */
-function startServer(config: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { ...process.env, KILLSWITCH_CONFIG: config },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve({ child, url: match[1] as string });
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
-  });
 }

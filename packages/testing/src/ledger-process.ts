@@ -1,0 +1,32 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** `npm start`'s own entry point. */
+const MAIN = fileURLToPath(new URL('../../../services/ledger/src/main.ts', import.meta.url));
+
+export interface LedgerProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+}
+
+/**
+ * Starts the ledger as a real process (as `npm start` does) with a configuration file, and
+ * resolves with its address once it listens, that is once its projections have caught up.
+ */
+export function startLedgerProcess(config: string, nodeOptions: readonly string[] = []): Promise<LedgerProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', MAIN], {
+      env: { ...process.env, KILLSWITCH_CONFIG: config },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (match) resolve({ child, url: match[1] as string });
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.on('exit', (code) => reject(new Error(`ledger exited (${code}): ${output.slice(-2000)}`)));
+  });
+}
