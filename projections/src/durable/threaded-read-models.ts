@@ -101,6 +101,7 @@ export class ThreadedReadModels {
 
   private onReply(reply: Reply): void {
     if (reply.type === 'applied') {
+      this.failure = null; // the writer retries from its checkpoint on the next head: a failed batch is not final
       this.committed = Math.max(this.committed, reply.position);
       const ready = this.waiters.filter((w) => w.position <= this.committed);
       this.waiters = this.waiters.filter((w) => w.position > this.committed);
