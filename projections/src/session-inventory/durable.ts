@@ -174,7 +174,8 @@ function prepare(db: Database.Database): DurableWriter {
           const d = event.data;
           for (const row of sessionsOfUser.all(tenant, d.userId) as SessionRow[]) {
             const next = statusAfter(row, d);
-            if (next) changeStatus(recorded, tenant, row.session_id, next, d.terminationId, d.at);
+            // The event clock of a termination is the IdP's own time when it gave one (as in the graph history).
+            if (next) changeStatus(recorded, tenant, row.session_id, next, d.terminationId, recorded.metadata.idpEventTime ?? d.at);
           }
           return;
         }
@@ -215,22 +216,15 @@ const COLUMNS = {
 /** Queries over the durable inventory: index lookups only (by tenant and user, then by session). */
 export class InventoryQueries {
   private readonly current: Database.Statement;
-  private readonly one: Database.Statement;
   private readonly asOfStatements = new Map<AsOf['clock'], Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
     this.current = db.prepare('SELECT * FROM inventory_sessions WHERE tenant = ? AND user_id = ?');
-    this.one = db.prepare('SELECT * FROM inventory_sessions WHERE tenant = ? AND session_id = ?');
   }
 
   /** A user's sessions now, most recently active first. */
   sessionsOf(tenant: string, userId: string): InventoryEntry[] {
     return (this.current.all(tenant, userId) as SessionRow[]).map(toEntry).sort(byActivity);
-  }
-
-  session(tenant: string, sessionId: string): (InventoryEntry & { userId: string }) | undefined {
-    const row = this.one.get(tenant, sessionId) as SessionRow | undefined;
-    return row ? { ...toEntry(row), userId: row.user_id } : undefined;
   }
 
   /** A user's sessions as they were at an instant of the chosen clock (or at a store position). */
