@@ -14,6 +14,8 @@ export class ProjectionHost {
   private readonly registered = new Map<string, Registered>();
   private subscription: Subscription | null = null;
   private checkpoint = 0;
+  private lastEventId = '';
+  private readonly appliedListeners: Array<(position: number) => void> = [];
   private live = false;
   private waiters: Array<{ position: number; resolve: () => void }> = [];
   private failure: unknown = null;
@@ -39,11 +41,34 @@ export class ProjectionHost {
     return this.checkpoint;
   }
 
+  /** The projections' names, in the order their states appear in `capture` and `restore`. */
+  get names(): string[] {
+    return [...this.registered.keys()];
+  }
+
+  /** Every state as it is now, with the last event applied: what a hot snapshot holds. */
+  capture(): { position: number; eventId: string; states: unknown[] } {
+    return { position: this.checkpoint, eventId: this.lastEventId, states: [...this.registered.values()].map((e) => e.state) };
+  }
+
+  /** Starts from states captured at `position` (a hot snapshot) instead of from 0; before `start`. */
+  restore(states: readonly unknown[], at: { position: number; eventId: string }): void {
+    if (this.subscription) throw new Error('restore before start');
+    [...this.registered.values()].forEach((entry, i) => (entry.state = entry.projection.revive(states[i])));
+    this.checkpoint = at.position;
+    this.lastEventId = at.eventId;
+  }
+
+  /** Called after each applied batch with the new checkpoint. */
+  onApplied(listener: (position: number) => void): void {
+    this.appliedListeners.push(listener);
+  }
+
   get isLive(): boolean {
     return this.live && this.failure === null;
   }
 
-  /** Replays history from 0, then follows live appends. Resolves once caught up. */
+  /** Replays history from the checkpoint (0, or a restored snapshot's), then follows live appends. Resolves once caught up. */
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.subscription = this.store.subscribeToAll({
@@ -75,12 +100,16 @@ export class ProjectionHost {
     }
     this.durable?.apply(events);
     const last = events[events.length - 1];
-    if (last) this.checkpoint = last.position;
+    if (last) {
+      this.checkpoint = last.position;
+      this.lastEventId = last.id;
+    }
     if (this.waiters.length > 0) {
       const ready = this.waiters.filter((w) => w.position <= this.checkpoint);
       this.waiters = this.waiters.filter((w) => w.position > this.checkpoint);
       for (const waiter of ready) waiter.resolve();
     }
+    for (const listener of this.appliedListeners) listener(this.checkpoint);
   }
 
   async stop(): Promise<void> {

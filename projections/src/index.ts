@@ -1,5 +1,6 @@
 export * from './projection.ts';
 export * from './host.ts';
+export * from './hot/snapshot.ts';
 export * from './durable/read-model-db.ts';
 export * from './durable/rebuild.ts';
 export * from './durable/threaded-read-models.ts';

@@ -12,6 +12,16 @@ export interface Projection<S> {
   evolve(state: S, event: RecordedEvent): S;
   /** A canonical, comparable form of the state (for rebuild equality and as-of exports). */
   snapshot(state: S): unknown;
+  /**
+   * The state back from its structured clone (a hot snapshot on disk): maps, sets, typed arrays
+   * and shared references survive the clone, class instances do not and are restored here.
+   */
+  revive(data: unknown): S;
+}
+
+/** A class instance back from its structured clone: a fresh instance carrying the cloned fields. */
+export function reviveInstance<T extends object>(Class: new () => T, data: unknown): T {
+  return Object.assign(new Class(), data);
 }
 
 /** Per-tenant state: tenants never share a map, so one tenant's input cannot reach another's data. */

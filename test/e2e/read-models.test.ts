@@ -5,7 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '@killswitch/event-store';
-import { DURABLE_PROJECTIONS, ReadModelDb, rebuildReadModels, revocationStatus, sessionGraph } from '@killswitch/projections';
+import {
+  ALL_PROJECTIONS,
+  DURABLE_PROJECTIONS,
+  HotSnapshots,
+  ProjectionHost,
+  ReadModelDb,
+  rebuildReadModels,
+  replay,
+  revocationStatus,
+  sessionGraph,
+  type Projection,
+} from '@killswitch/projections';
 import { buildFixtureGraph, startLedgerProcess, TokenFactory } from '@killswitch/testing';
 import { readModelsOf, startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
@@ -201,7 +212,7 @@ describe('restarts', () => {
 const KEY = 'ks_read_models_test';
 
 describe('a process killed during its projection writes', () => {
-  it('restarts, 20 times over, into read models equal to a rebuild from zero', async () => {
+  it('restarts, 20 times over, into read models equal to a rebuild from zero and a hot state (snapshot + tail) equal to a replay', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ks-rm-kill-'));
     const config = join(dir, 'config.json');
     const dataDir = join(dir, 'data');
@@ -210,6 +221,7 @@ describe('a process killed during its projection writes', () => {
       JSON.stringify({
         port: 0,
         dataDir,
+        snapshotEveryEvents: 40, // hot snapshots while it is killed, some mid-write
         tenants: [
           {
             id: 'acme',
@@ -219,7 +231,9 @@ describe('a process killed during its projection writes', () => {
       }),
     );
     try {
+      let restored = 0;
       for (let round = 0; round < 20; round++) {
+        if (round > 0 && (await expectHotRestoreEqualsReplay(dataDir)) > 0) restored++;
         const { child, url } = await startLedgerProcess(config);
         await expectReadModelsEqualRebuild(dataDir);
         const writers = [0, 1].map(async (writer) => {
@@ -240,6 +254,7 @@ describe('a process killed during its projection writes', () => {
         await Promise.all(writers);
         if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
       }
+      expect(restored).toBeGreaterThan(10); // most restarts began from a snapshot, not from 0
       const { child } = await startLedgerProcess(config);
       await expectReadModelsEqualRebuild(dataDir);
       child.kill('SIGTERM');
@@ -262,6 +277,27 @@ async function expectReadModelsEqualRebuild(dataDir: string): Promise<void> {
     live.close();
     await store.close();
     rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What a restart does with the hot state a killed process left (its last snapshot, then the
+ * store's tail), against a replay from 0. Returns the snapshot's position (0: none was usable).
+ */
+async function expectHotRestoreEqualsReplay(dataDir: string): Promise<number> {
+  const store = new SqliteEventStore({ path: join(dataDir, 'events.sqlite') });
+  try {
+    const host = new ProjectionHost(store);
+    for (const projection of ALL_PROJECTIONS) host.register(projection as never);
+    const snapshots = new HotSnapshots(host, store, join(dataDir, 'hot-snapshot.bin'), 0, { info: () => {}, warn: () => {} });
+    const from = await snapshots.load();
+    await host.start();
+    await host.stop();
+    for (const projection of ALL_PROJECTIONS as readonly Projection<unknown>[])
+      expect(projection.snapshot(host.state(projection)), projection.name).toEqual(projection.snapshot(await replay(store, projection)));
+    return from;
+  } finally {
+    await store.close();
   }
 }
 

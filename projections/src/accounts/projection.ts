@@ -43,6 +43,8 @@ export const messageKey = (protocol: string, issuer: string, messageId: string) 
 export const accounts: Projection<AccountsState> = {
   name: 'accounts',
   initialState: () => ({ tenants: new Map() }),
+  // Plain maps, arrays and records: the structured clone is the state.
+  revive: (data) => data as AccountsState,
   evolve(state, recorded) {
     apply(tenantState(state.tenants, recorded.metadata.tenant, create), recorded);
     return state;

@@ -47,6 +47,8 @@ export interface AuditTrailState {
 export const auditTrail: Projection<AuditTrailState> = {
   name: 'audit-trail',
   initialState: () => ({ tenants: new Map() }),
+  // Plain maps, arrays and records: the structured clone is the state.
+  revive: (data) => data as AuditTrailState,
   evolve(state, recorded) {
     const trail = tenantState(state.tenants, recorded.metadata.tenant, () => ({ entries: [], pending: new Map() }));
     const { event } = recorded;

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
-import { canonical, tenantState, type Projection } from '../projection.ts';
+import { canonical, reviveInstance, tenantState, type Projection } from '../projection.ts';
 import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue } from '../hot/expiry-queue.ts';
 import { TenantRevocationIndex, type RevocationStatusState } from './state.ts';
 
@@ -15,6 +15,14 @@ export const revocationStatus: Projection<RevocationStatusState> = {
     state.clock = Math.max(state.clock, recorded.recordedAt);
     sweepExpired(state);
     return state;
+  },
+  revive(data) {
+    const state = data as RevocationStatusState;
+    return {
+      tenants: new Map([...state.tenants].map(([tenant, index]) => [tenant, TenantRevocationIndex.revive(index)])),
+      expiries: reviveInstance(ExpiryQueue<string>, state.expiries),
+      clock: state.clock,
+    };
   },
   snapshot: (state) =>
     canonical({

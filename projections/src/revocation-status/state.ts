@@ -1,6 +1,7 @@
 import type { Lineage, Revocation, RevocationLookups } from '@killswitch/domain';
 import type { TokenMintedTypes } from '@killswitch/schemas';
 import type { ExpiryQueue } from '../hot/expiry-queue.ts';
+import { reviveInstance } from '../projection.ts';
 import { DenseIds, FlagArray, InstantArray } from './dense.ts';
 
 export interface RevokedEntry extends Revocation {
@@ -100,6 +101,17 @@ export class TenantRevocationIndex implements RevocationLookups {
   readonly agentFlags = new FlagArray();
   readonly grantFlags = new FlagArray();
   private readonly denseLineages = new Map<Lineage, DenseLineage>();
+
+  /** An index back from a hot snapshot's structured clone. */
+  static revive(data: unknown): TenantRevocationIndex {
+    const index = reviveInstance(TenantRevocationIndex, data);
+    for (const kind of Object.keys(index.dense) as Array<keyof TenantRevocationIndex['dense']>)
+      index.dense[kind] = reviveInstance(DenseIds, index.dense[kind]);
+    const mutable = index as unknown as Record<string, unknown>;
+    for (const key of ['userCutoffs', 'deviceCutoffs']) mutable[key] = reviveInstance(InstantArray, mutable[key]);
+    for (const key of ['sessionFlags', 'agentFlags', 'grantFlags']) mutable[key] = reviveInstance(FlagArray, mutable[key]);
+    return index;
+  }
 
   /** The hot fields of a node: the user's dense id with its lineage's. */
   hotOf(userId: string, lineage: Lineage): HotLineage {

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
 import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue } from '../hot/expiry-queue.ts';
-import { canonical, tenantState, type Projection } from '../projection.ts';
+import { canonical, reviveInstance, tenantState, type Projection } from '../projection.ts';
 import { TenantGraph } from './tenant-graph.ts';
 
 /**
@@ -33,6 +33,14 @@ export const sessionGraph: Projection<SessionGraphState> = {
     } else apply(graph, recorded);
     evictExpired(state);
     return state;
+  },
+  revive(data) {
+    const state = data as SessionGraphState;
+    return {
+      tenants: new Map([...state.tenants].map(([tenant, graph]) => [tenant, reviveInstance(TenantGraph, graph)])),
+      expiries: reviveInstance(ExpiryQueue<string>, state.expiries),
+      clock: state.clock,
+    };
   },
   snapshot: (state) =>
     canonical(

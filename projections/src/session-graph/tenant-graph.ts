@@ -98,10 +98,18 @@ export class TenantGraph implements GraphView, RevocationLookups {
   deviceCutoff(deviceId: string): number | null {
     return this.devices.get(deviceId)?.notBefore?.at ?? null;
   }
-  revokedSession = (id: string) => this.sessions.get(id)?.revoked ?? undefined;
-  revokedAgent = (id: string) => this.agents.get(id)?.revoked ?? undefined;
-  revokedGrant = (id: string) => this.grants.get(id)?.revoked ?? undefined;
-  revokedToken = (id: string) => this.tokens.get(id)?.revoked ?? undefined;
+  revokedSession(id: string) {
+    return this.sessions.get(id)?.revoked ?? undefined;
+  }
+  revokedAgent(id: string) {
+    return this.agents.get(id)?.revoked ?? undefined;
+  }
+  revokedGrant(id: string) {
+    return this.grants.get(id)?.revoked ?? undefined;
+  }
+  revokedToken(id: string) {
+    return this.tokens.get(id)?.revoked ?? undefined;
+  }
 
   // GraphView
   userOf(subject: SubjectRef): string | null {

@@ -26,6 +26,8 @@ export interface TerminationStatusState {
 export const terminationStatus: Projection<TerminationStatusState> = {
   name: 'termination-status',
   initialState: () => ({ tenants: new Map() }),
+  // Plain maps, arrays and records: the structured clone is the state.
+  revive: (data) => data as TerminationStatusState,
   evolve(state, recorded) {
     const terminations = tenantState(state.tenants, recorded.metadata.tenant, () => new Map<string, TerminationRecord>());
     const { event } = recorded;

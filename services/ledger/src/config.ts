@@ -70,6 +70,8 @@ export interface LedgerConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly activityCoalesceMs: number;
+  /** A hot snapshot every this many applied events (0: only at shutdown); a restart replays only what follows it. */
+  readonly snapshotEveryEvents: number;
   readonly bodyLimitBytes: number;
   readonly maxFactsPerBatch: number;
   readonly logLevel: string;
@@ -169,6 +171,7 @@ const CONFIG_SCHEMA = {
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
     dataDir: { type: 'string', default: 'data' },
     activityCoalesceMs: { type: 'integer', minimum: 0, default: 60_000 },
+    snapshotEveryEvents: { type: 'integer', minimum: 0, default: 500_000 },
     bodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024 },
     maxFactsPerBatch: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },

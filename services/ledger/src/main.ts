@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const runtime = await startRuntime(config, {
     onSsfError: (error, context) => logger.warn({ context, err: { message: (error as Error).message } }, 'SSF stream problem'),
+    log: logger,
   });
   logger.info({ position: runtime.host.position, ms: Date.now() - started, dataDir: config.dataDir }, 'projections caught up');
   const app = await buildApp({

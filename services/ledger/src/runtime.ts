@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@killswitch/event-store';
-import { ALL_PROJECTIONS, ProjectionHost, ThreadedReadModels } from '@killswitch/projections';
+import { ALL_PROJECTIONS, HotSnapshots, ProjectionHost, ThreadedReadModels, type SnapshotLog } from '@killswitch/projections';
 import { Ledger } from './application/ledger.ts';
 import type { LedgerConfig } from './config.ts';
 import { loadOrCreateSigningKey, type SigningKey } from '@killswitch/protocols';
@@ -24,13 +24,15 @@ export interface Runtime {
   /** SSF streams connected by configuration (poll clients, stream management). */
   readonly ssf: SsfConnector;
   readonly signingKey: SigningKey;
+  /** The hot state on disk: loaded at start, written every `snapshotEveryEvents` events and on close. */
+  readonly snapshots: HotSnapshots;
   close(): Promise<void>;
 }
 
 /** Composition root: the embedded store, every projection caught up, the ledger on top. */
 export async function startRuntime(
   config: LedgerConfig,
-  options: { now?: () => number; store?: EventStore; onSsfError?: (error: unknown, context: string) => void } = {},
+  options: { now?: () => number; store?: EventStore; onSsfError?: (error: unknown, context: string) => void; log?: SnapshotLog } = {},
 ): Promise<Runtime> {
   // EventStoreDB when KILLSWITCH_EVENTSTOREDB_URL is set (a cluster at scale); the embedded SQLite file otherwise.
   const esdb = process.env.KILLSWITCH_EVENTSTOREDB_URL;
@@ -44,6 +46,10 @@ export async function startRuntime(
   );
   const host = new ProjectionHost(store, readModels);
   for (const projection of ALL_PROJECTIONS) host.register(projection as never);
+  // The hot state from its last snapshot, then only the tail of the store: start-up follows the live set, not history.
+  const snapshots = new HotSnapshots(host, store, hotSnapshotPath(config.dataDir), config.snapshotEveryEvents, options.log ?? silent);
+  await snapshots.load();
+  snapshots.follow();
   await host.start();
   await readModels.open(); // the writer thread booted while the in-memory projections caught up
   const now = options.now ?? Date.now;
@@ -73,9 +79,11 @@ export async function startRuntime(
     idp: { registry, gateway, receiver, ledger, now },
     ssf,
     signingKey,
+    snapshots,
     async close() {
       await ssf.stop();
       await host.stop();
+      await snapshots.close();
       await readModels.close();
       await store.close();
     },
@@ -84,6 +92,11 @@ export async function startRuntime(
 
 /** The embedded event store's file. */
 export const eventsPath = (dataDir: string) => join(resolve(dataDir), 'events.sqlite');
+
+/** The hot projections' snapshot. */
+export const hotSnapshotPath = (dataDir: string) => join(resolve(dataDir), 'hot-snapshot.bin');
+
+const silent: SnapshotLog = { info: () => {}, warn: () => {} };
 
 /** The read-model database (durable projections) in the data directory. */
 export const readModelsPath = (dataDir: string) => join(resolve(dataDir), 'read-models.sqlite');
