@@ -172,7 +172,9 @@ async function measure(events: number): Promise<Figures> {
     };
   } finally {
     if (server.child.exitCode === null) await stopLedger(server);
-    rmSync(dir, { recursive: true, force: true });
+    // KS_SCALE_KEEP=1 keeps the data directory (to profile a restart by hand).
+    if (process.env.KS_SCALE_KEEP === '1') process.stdout.write(`kept ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

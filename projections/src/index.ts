@@ -13,10 +13,12 @@ export * from './audit-trail/index.ts';
 export * from './accounts/index.ts';
 
 import { accounts } from './accounts/projection.ts';
-import { auditTrail } from './audit-trail/projection.ts';
 import { revocationStatus } from './revocation-status/projection.ts';
 import { sessionGraph } from './session-graph/projection.ts';
 import { terminationStatus } from './termination-status/projection.ts';
 
-/** Every in-memory read model the ledger maintains, in the order they are fed. */
-export const ALL_PROJECTIONS = [revocationStatus, sessionGraph, terminationStatus, auditTrail, accounts] as const;
+/**
+ * Every in-memory read model the ledger maintains, in the order they are fed. The audit trail is
+ * not among them: it lives on disk (`durableTerminations`); `auditTrail` replays it for the CLI.
+ */
+export const ALL_PROJECTIONS = [revocationStatus, sessionGraph, terminationStatus, accounts] as const;

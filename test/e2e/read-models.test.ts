@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '@killswitch/event-store';
 import {
   ALL_PROJECTIONS,
+  auditTrail,
   DURABLE_PROJECTIONS,
   HotSnapshots,
   ProjectionHost,
@@ -18,7 +19,7 @@ import {
   type Projection,
 } from '@killswitch/projections';
 import { buildFixtureGraph, startLedgerProcess, TokenFactory } from '@killswitch/testing';
-import { readModelsOf, startTestLedger, type TestLedger } from '../src/test-ledger.ts';
+import { KEYS, readModelsOf, startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
 /**
  * The durable read models: as-of answers equal what was answered live at that moment, a restart
@@ -111,6 +112,69 @@ describe('as-of queries over the durable inventory', () => {
         error: query.includes('position=2') || query === '?clock=event' ? 'ERR_AS_OF' : 'ERR_VALIDATION',
       });
     }
+  });
+});
+
+describe('terminations and the audit trail on disk', () => {
+  it('a termination’s status as of each moment equals what was answered live then; lists filter and paginate; the audit trail verifies', async () => {
+    const l = (ledger = await startTestLedger());
+    const graph = await buildFixtureGraph(await TokenFactory.create(), Math.floor(Date.now() / 1000));
+    await l.call('POST', '/v1/tenants/acme/facts', { facts: graph.facts });
+    const terminate = async (scope: string, type: string, id: string) => {
+      const response = await l.call('POST', '/v1/tenants/acme/terminations', { scope, target: { type, id }, reason: 'as-of test' });
+      expect(response.status).toBe(201);
+      return response.body.terminationId as string;
+    };
+    const ids: string[] = [];
+    const captured: Array<{ position: number; at: number; live: Record<string, unknown> }> = [];
+    const capture = async () => {
+      const live: Record<string, unknown> = {};
+      for (const id of ids) live[id] = (await l.call('GET', `/v1/tenants/acme/terminations/${id}`)).body;
+      captured.push({ position: await l.runtime.store.headPosition(), at: Date.now(), live });
+      await tick(Date.now());
+    };
+    const before = { position: await l.runtime.store.headPosition(), at: Date.now() };
+    await tick(before.at);
+    ids.push(await terminate('session_scoped_revocation', 'agent', 'AG1'));
+    await capture();
+    ids.push(await terminate('session_invalidation', 'session', 'S2'));
+    await capture();
+    ids.push(await terminate('global_revocation', 'user', 'alice'));
+    await capture();
+    for (const moment of captured)
+      for (const [id, live] of Object.entries(moment.live)) {
+        expect((await l.call('GET', `/v1/tenants/acme/terminations/${id}?position=${moment.position}`)).body).toEqual(live);
+        expect((await l.call('GET', `/v1/tenants/acme/terminations/${id}?asOf=${moment.at}&clock=recorded`)).body).toEqual(live);
+      }
+    // Before it was requested, a termination did not exist.
+    const early = await l.call('GET', `/v1/tenants/acme/terminations/${ids[2]}?position=${before.position}`);
+    expect([early.status, early.body.error]).toEqual([404, 'ERR_UNKNOWN_TERMINATION']);
+
+    // Lists: by time, by scope, one page at a time.
+    const list = async (query: string) => (await l.call('GET', `/v1/tenants/acme/terminations${query}`)).body;
+    expect((await list('')).terminations.map((t: { terminationId: string }) => t.terminationId)).toEqual(ids);
+    expect((await list('?scope=global_revocation')).terminations.map((t: { terminationId: string }) => t.terminationId)).toEqual([ids[2]]);
+    expect((await list(`?from=${captured[0]?.at}`)).terminations.map((t: { terminationId: string }) => t.terminationId)).toEqual(
+      ids.slice(1),
+    );
+    const first = await list('?limit=2');
+    expect(first.terminations).toHaveLength(2);
+    const second = await list(`?limit=2&cursor=${first.next}`);
+    expect(second.terminations.map((t: { terminationId: string }) => t.terminationId)).toEqual([ids[2]]);
+    expect(second.next).toBeNull();
+    expect(await l.call('GET', '/v1/tenants/acme/terminations?cursor=bm9wZQ')).toMatchObject({
+      status: 400,
+      body: { error: 'ERR_CURSOR' },
+    });
+    expect((await l.call('GET', '/v1/tenants/other/terminations', undefined, KEYS.otherAdmin)).body.terminations).toEqual([]);
+
+    // The audit trail on disk is the chain the event store replays to, and it verifies.
+    const audit = (await l.call('GET', '/v1/tenants/acme/audit')).body;
+    expect(audit.total).toBe(3);
+    expect(audit.verification).toEqual({ ok: true });
+    const replayed = await replay(l.runtime.store, auditTrail);
+    expect(audit.entries).toEqual(JSON.parse(JSON.stringify(replayed.tenants.get('acme')?.entries)));
+    expect((await l.call('GET', '/v1/tenants/acme/audit?after=2')).body.entries.map((e: { sequence: number }) => e.sequence)).toEqual([3]);
   });
 });
 

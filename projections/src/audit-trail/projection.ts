@@ -58,40 +58,53 @@ export const auditTrail: Projection<AuditTrailState> = {
       const request = trail.pending.get(event.data.terminationId);
       if (!request) return state;
       trail.pending.delete(event.data.terminationId);
-      const r = request.data;
-      const previous = trail.entries[trail.entries.length - 1];
-      const entry: Omit<AuditEntry, 'hash'> = {
-        sequence: trail.entries.length + 1,
-        position: recorded.position,
-        recordedAt: recorded.recordedAt,
-        terminationId: r.terminationId,
-        actor: request.actor,
-        source: r.source,
-        scope: r.scope,
-        target: { type: r.target.type, id: r.target.id },
-        userId: r.userId,
-        reason: r.reason,
-        issuer: r.issuer,
-        messageId: r.messageId,
-        messageDigest: r.messageDigest,
-        idpEventTime: r.idpEventTime,
-        ended: event.data.ended,
-        residual: event.data.residual,
-        verdict: event.data.verdict,
-        previousHash: previous?.hash ?? GENESIS_HASH,
-      };
-      trail.entries.push({ ...entry, hash: chainHash(entry) });
+      trail.entries.push(auditEntry(request, recorded.position, recorded.recordedAt, event.data, trail.entries[trail.entries.length - 1]));
     }
     return state;
   },
   snapshot: (state) => canonical(new Map([...state.tenants].map(([t, trail]) => [t, trail.entries]))),
 };
 
-/** Verifies a chain of entries; returns the first broken sequence number, or null. */
-export function verifyChain(entries: readonly AuditEntry[]): { ok: true } | { ok: false; sequence: number; problem: string } {
-  let previous = GENESIS_HASH;
+/** The entry a termination's application adds after `previous` (the same in memory and on disk). */
+export function auditEntry(
+  request: { data: EventData<'TerminationRequested'>; actor: string },
+  position: number,
+  recordedAt: number,
+  applied: EventData<'TerminationApplied'>,
+  previous: Pick<AuditEntry, 'sequence' | 'hash'> | undefined,
+): AuditEntry {
+  const r = request.data;
+  const entry: Omit<AuditEntry, 'hash'> = {
+    sequence: (previous?.sequence ?? 0) + 1,
+    position,
+    recordedAt,
+    terminationId: r.terminationId,
+    actor: request.actor,
+    source: r.source,
+    scope: r.scope,
+    target: { type: r.target.type, id: r.target.id },
+    userId: r.userId,
+    reason: r.reason,
+    issuer: r.issuer,
+    messageId: r.messageId,
+    messageDigest: r.messageDigest,
+    idpEventTime: r.idpEventTime,
+    ended: applied.ended,
+    residual: applied.residual,
+    verdict: applied.verdict,
+    previousHash: previous?.hash ?? GENESIS_HASH,
+  };
+  return { ...entry, hash: chainHash(entry) };
+}
+
+/** Verifies a chain of entries (from its start, or continuing after `from`); returns the first broken sequence number. */
+export function verifyChain(
+  entries: readonly AuditEntry[],
+  from: { sequence: number; hash: string } = { sequence: 0, hash: GENESIS_HASH },
+): { ok: true } | { ok: false; sequence: number; problem: string } {
+  let previous = from.hash;
   for (const [i, entry] of entries.entries()) {
-    if (entry.sequence !== i + 1) return { ok: false, sequence: entry.sequence, problem: 'sequence gap' };
+    if (entry.sequence !== from.sequence + i + 1) return { ok: false, sequence: entry.sequence, problem: 'sequence gap' };
     if (entry.previousHash !== previous) return { ok: false, sequence: entry.sequence, problem: 'previous hash mismatch' };
     const { hash, ...rest } = entry;
     if (chainHash(rest) !== hash) return { ok: false, sequence: entry.sequence, problem: 'entry altered' };

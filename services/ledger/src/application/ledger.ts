@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { decideTermination, DomainError, streamId, summarizeTermination, type SubjectRef } from '@killswitch/domain';
 import { WrongExpectedVersion, type AppendResult } from '@killswitch/event-store';
 import {
-  auditTrail,
   blastRadius,
   checkClaims,
   checkSession,
@@ -13,10 +12,13 @@ import {
   InventoryQueries,
   TenantGraph,
   terminationStatus,
+  TerminationHistory,
   type CheckClaims,
   type CheckResult,
   type AsOf,
   type InventoryEntry,
+  type TerminationFilter,
+  type TerminationListItem,
   type TerminationRecord,
 } from '@killswitch/projections';
 import type { EventData } from '@killswitch/schemas';
@@ -58,10 +60,12 @@ export class Ledger {
   private readonly mutex = new KeyedMutex();
   readonly inventory: InventoryQueries;
   readonly history: GraphHistory;
+  readonly terminations: TerminationHistory;
 
   constructor(readonly deps: LedgerDeps) {
     this.inventory = new InventoryQueries(deps.readModels.reader.db);
     this.history = new GraphHistory(deps.readModels.reader.db);
+    this.terminations = new TerminationHistory(deps.readModels.reader.db);
   }
 
   private graph(tenant: string): TenantGraph | undefined {
@@ -265,8 +269,26 @@ export class Ledger {
     return event && event.position <= asOf.at ? event.recordedAt : this.deps.now();
   }
 
-  auditEntries(tenant: string) {
-    return this.deps.host.state(auditTrail).tenants.get(tenant)?.entries ?? [];
+  /** A termination's status as it stood at an instant or position, from its durable history. */
+  async terminationAsOf(tenant: string, terminationId: string, asOf: AsOf): Promise<TerminationRecord | undefined> {
+    await this.durableCaughtUp();
+    return this.terminations.statusAsOf(tenant, terminationId, asOf);
+  }
+
+  /** A page of the tenant's terminations (durable, by recorded time). */
+  async listTerminations(tenant: string, filter: TerminationFilter): Promise<TerminationListItem[]> {
+    await this.durableCaughtUp();
+    return this.terminations.list(tenant, filter);
+  }
+
+  /** A page of the durable audit trail, its size, and the verification of the whole chain. */
+  async auditPage(tenant: string, afterSequence: number, limit: number) {
+    await this.durableCaughtUp();
+    return {
+      entries: this.terminations.auditEntries(tenant, afterSequence, limit),
+      total: this.terminations.auditCount(tenant),
+      verification: this.terminations.verifyAudit(tenant),
+    };
   }
 
   private index(tenant: string) {

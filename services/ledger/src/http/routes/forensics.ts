@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { SubjectType } from '@killswitch/domain';
-import { verifyChain } from '@killswitch/projections';
 import type { RouteDeps } from '../app.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
 import { asOfQuery, digits, id, parseAsOf, SUBJECT_TYPES, tenantParams, type AsOfParams } from '../schemas.ts';
@@ -84,10 +83,8 @@ export function forensicRoutes(app: FastifyInstance, { ledger }: RouteDeps): voi
       },
     },
     async (request) => {
-      const entries = ledger.auditEntries(request.params.tenant);
       const after = Number(request.query.after ?? 0);
-      const page = entries.slice(after, after + Math.min(10_000, Math.max(1, Number(request.query.limit ?? 1000))));
-      return { entries: page, total: entries.length, verification: verifyChain(entries) };
+      return ledger.auditPage(request.params.tenant, after, Math.min(10_000, Math.max(1, Number(request.query.limit ?? 1000))));
     },
   );
 }

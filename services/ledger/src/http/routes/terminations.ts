@@ -3,7 +3,7 @@ import type { SubjectType } from '@killswitch/domain';
 import type { TerminationRecord } from '@killswitch/projections';
 import type { RouteDeps } from '../app.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
-import { id, SCOPES, subjectRef, tenantParams, terminationSchema } from '../schemas.ts';
+import { asOfQuery, digits, id, parseAsOf, SCOPES, subjectRef, tenantParams, terminationSchema, type AsOfParams } from '../schemas.ts';
 import type { EventData } from '@killswitch/schemas';
 
 type Scope = EventData<'TerminationRequested'>['scope'];
@@ -93,21 +93,108 @@ export function terminationRoutes(app: FastifyInstance, { ledger, metrics }: Rou
     },
   );
 
-  app.get<{ Params: { tenant: string; terminationId: string } }>(
+  app.get<{ Params: { tenant: string; terminationId: string }; Querystring: AsOfParams }>(
     '/v1/tenants/:tenant/terminations/:terminationId',
     {
       config: { role: 'read' },
       schema: {
-        summary: 'What a termination ended, what is still alive, and the IPSIE verdict',
+        summary: 'What a termination ended, what is still alive, and the IPSIE verdict (now, or as of an instant or position)',
         tags: ['terminations'],
         params: { ...tenantParams, required: ['tenant', 'terminationId'], properties: { ...tenantParams.properties, terminationId: id } },
+        querystring: asOfQuery,
         response: { 200: terminationSchema, '4xx': errorBodySchema },
       },
     },
     async (request) => {
-      const record = ledger.termination(request.params.tenant, request.params.terminationId);
-      if (!record) throw new HttpError(404, 'ERR_UNKNOWN_TERMINATION', 'no such termination');
+      const { tenant, terminationId } = request.params;
+      const asOf = parseAsOf(request.query);
+      const record = asOf ? await ledger.terminationAsOf(tenant, terminationId, asOf) : ledger.termination(tenant, terminationId);
+      if (!record) throw new HttpError(404, 'ERR_UNKNOWN_TERMINATION', asOf ? 'no such termination at that moment' : 'no such termination');
       return terminationView(record, false);
     },
   );
+
+  app.get<{ Params: { tenant: string }; Querystring: ListQuery }>(
+    '/v1/tenants/:tenant/terminations',
+    {
+      config: { role: 'read' },
+      schema: {
+        summary: 'Terminations in recorded-time order, filtered by time range, source, scope or user; cursor-paginated',
+        tags: ['terminations'],
+        params: tenantParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: { ...digits, description: 'Recorded at or after (epoch ms)' },
+            to: { ...digits, description: 'Recorded before (epoch ms)' },
+            source: { enum: [...SOURCES] },
+            scope: { enum: [...SCOPES] },
+            userId: id,
+            cursor: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,400}$', description: '`next` of the previous page' },
+            limit: { type: 'string', pattern: '^(1000|[1-9][0-9]{0,2})$', description: 'Page size, 1 to 1000 (default 100)' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['terminations', 'next'],
+            properties: {
+              terminations: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              next: { type: ['string', 'null'] },
+            },
+          },
+          '4xx': errorBodySchema,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const limit = Number(q.limit ?? 100);
+      const page = await ledger.listTerminations(request.params.tenant, {
+        ...(q.from === undefined ? {} : { from: Number(q.from) }),
+        ...(q.to === undefined ? {} : { to: Number(q.to) }),
+        ...(q.source === undefined ? {} : { source: q.source.toUpperCase() }),
+        ...(q.scope === undefined ? {} : { scope: q.scope.toUpperCase() }),
+        ...(q.userId === undefined ? {} : { userId: q.userId }),
+        ...(q.cursor === undefined ? {} : { after: decodeCursor(q.cursor) }),
+        limit,
+      });
+      const last = page.length === limit ? page[page.length - 1] : undefined;
+      return {
+        terminations: page.map((t) => ({
+          ...t,
+          source: t.source.toLowerCase(),
+          scope: t.scope.toLowerCase(),
+          target: { type: t.target.type.toLowerCase(), id: t.target.id },
+          status: t.appliedPosition === null ? 'requested' : 'applied',
+        })),
+        next: last ? Buffer.from(JSON.stringify([last.recordedAt, last.terminationId])).toString('base64url') : null,
+      };
+    },
+  );
+}
+
+interface ListQuery {
+  from?: string;
+  to?: string;
+  source?: (typeof SOURCES)[number];
+  scope?: (typeof SCOPES)[number];
+  userId?: string;
+  cursor?: string;
+  limit?: string;
+}
+
+/** Termination sources as the API names them. */
+const SOURCES = ['api', 'user', 'ssf', 'op_commands', 'global_token_revocation', 'backchannel_logout', 'rfc7009'] as const;
+
+function decodeCursor(cursor: string): { recordedAt: number; terminationId: string } {
+  try {
+    const [recordedAt, terminationId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof recordedAt === 'number' && Number.isSafeInteger(recordedAt) && typeof terminationId === 'string')
+      return { recordedAt, terminationId };
+  } catch {
+    /* reported below */
+  }
+  throw new HttpError(400, 'ERR_CURSOR', 'cursor is not one this API returned');
 }
