@@ -64,7 +64,10 @@ describe('CLI', () => {
   it('rebuilds the durable read models into a fresh database and swaps it in, while the ledger runs', async () => {
     const { stdout, stderr } = await cli(['rebuild', '--data-dir', ledger.dataDir]);
     const head = await ledger.runtime.store.headPosition();
-    expect(JSON.parse(stdout)).toMatchObject({ rebuilt: ['session-inventory', 'session-graph-history', 'terminations'], position: head });
+    expect(JSON.parse(stdout)).toMatchObject({
+      rebuilt: ['session-inventory', 'session-graph-history', 'terminations', 'accounts'],
+      position: head,
+    });
     expect(stderr).toMatch(new RegExp(`rebuilt ${head}/${head} \\(100%\\)`)); // plain progress lines when piped
     const swapped = new ReadModelDb(join(ledger.dataDir, 'read-models.sqlite'));
     try {

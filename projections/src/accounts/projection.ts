@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@killswitch/event-store';
-import { canonical, tenantState, type Projection } from '../projection.ts';
+import { clockBucket, ExpiryQueue } from '../hot/expiry-queue.ts';
+import { canonical, reviveInstance, tenantState, type Projection } from '../projection.ts';
 
 export type AccountState = 'UNKNOWN' | 'ACTIVE' | 'SUSPENDED' | 'ARCHIVED';
 
@@ -19,13 +20,27 @@ export interface TenantAccounts {
   readonly issuerAccounts: Map<string, Set<string>>;
   /** Refresh tokens exchanged for newer ones: presenting one again is reuse. */
   readonly rotated: Map<string, { userId: string; grantId: string | null }>;
-  /** Message ids (`<protocol> <iss> <jti>`) already processed, with their outcome. */
+  /**
+   * Message ids (`<protocol> <iss> <jti>`) processed within the replay window, with their outcome.
+   * Older ones are on disk (`idp_messages`): a message that old fails its age check anyway, and
+   * the event store refuses to record a message twice.
+   */
   readonly messages: Map<string, { outcome: string; terminationIds: readonly string[] }>;
 }
 
 export interface AccountsState {
   readonly tenants: Map<string, TenantAccounts>;
+  /** Message keys (`tenant\0key`) by the minute their replay window closes. */
+  readonly messageExpiries: ExpiryQueue<string>;
+  /** Recorded time of the latest event: the projection's own clock. */
+  clock: number;
 }
+
+/**
+ * How long a processed message stays in memory: the longest age an IdP message may have
+ * (`maxMessageAgeSeconds` ≤ 24 h) plus clock skew both ways (≤ 10 min each), rounded up.
+ */
+export const MESSAGE_REPLAY_WINDOW_MS = 25 * 3_600_000;
 
 const create = (): TenantAccounts => ({
   identifiers: new Map(),
@@ -42,14 +57,27 @@ export const messageKey = (protocol: string, issuer: string, messageId: string) 
 
 export const accounts: Projection<AccountsState> = {
   name: 'accounts',
-  initialState: () => ({ tenants: new Map() }),
-  // Plain maps, arrays and records: the structured clone is the state.
-  revive: (data) => data as AccountsState,
+  initialState: () => ({ tenants: new Map(), messageExpiries: new ExpiryQueue<string>(), clock: 0 }),
+  revive(data) {
+    const state = data as AccountsState;
+    return { tenants: state.tenants, messageExpiries: reviveInstance(ExpiryQueue<string>, state.messageExpiries), clock: state.clock };
+  },
   evolve(state, recorded) {
-    apply(tenantState(state.tenants, recorded.metadata.tenant, create), recorded);
+    state.clock = Math.max(state.clock, recorded.recordedAt);
+    const accounts = tenantState(state.tenants, recorded.metadata.tenant, create);
+    apply(accounts, recorded);
+    if (recorded.event.type === 'IdpMessageReceived') {
+      const d = recorded.event.data;
+      const key = messageKey(d.protocol, d.issuer, d.messageId);
+      state.messageExpiries.add(clockBucket(recorded.recordedAt + MESSAGE_REPLAY_WINDOW_MS) + 1, `${recorded.metadata.tenant}\u0000${key}`);
+    }
+    for (const expired of state.messageExpiries.popBefore(clockBucket(state.clock))) {
+      const [tenant, key] = expired.split('\u0000') as [string, string];
+      state.tenants.get(tenant)?.messages.delete(key);
+    }
     return state;
   },
-  snapshot: (state) => canonical(state.tenants),
+  snapshot: (state) => canonical({ tenants: state.tenants, clock: state.clock }),
 };
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {

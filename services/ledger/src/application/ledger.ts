@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { decideTermination, DomainError, streamId, summarizeTermination, type SubjectRef } from '@killswitch/domain';
 import { WrongExpectedVersion, type AppendResult } from '@killswitch/event-store';
 import {
+  AccountsHistory,
   blastRadius,
   checkClaims,
   checkSession,
@@ -61,11 +62,13 @@ export class Ledger {
   readonly inventory: InventoryQueries;
   readonly history: GraphHistory;
   readonly terminations: TerminationHistory;
+  readonly accountsHistory: AccountsHistory;
 
   constructor(readonly deps: LedgerDeps) {
     this.inventory = new InventoryQueries(deps.readModels.reader.db);
     this.history = new GraphHistory(deps.readModels.reader.db);
     this.terminations = new TerminationHistory(deps.readModels.reader.db);
+    this.accountsHistory = new AccountsHistory(deps.readModels.reader.db);
   }
 
   private graph(tenant: string): TenantGraph | undefined {

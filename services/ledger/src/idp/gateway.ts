@@ -56,8 +56,11 @@ export class IdpGateway {
     return this.ledger.deps.host.state(accounts).tenants.get(tenant);
   }
 
+  /** Was this message processed before: within the replay window (memory), or ever (the durable accounts)? */
   isReplay(tenant: string, message: Pick<IdpMessage, 'protocol' | 'issuer' | 'messageId'>): boolean {
-    return this.accounts(tenant)?.messages.has(messageKey(message.protocol, message.issuer, message.messageId)) ?? false;
+    const key = messageKey(message.protocol, message.issuer, message.messageId);
+    if (this.accounts(tenant)?.messages.has(key)) return true;
+    return this.ledger.accountsHistory.processedMessage(tenant, key) !== undefined;
   }
 
   /** The user named by any of these identifiers, in this tenant only. */
