@@ -229,15 +229,15 @@ export class TerminationHistory {
 
   /** Terminations of a tenant in recorded-time order, filtered, one page after the cursor. */
   list(tenant: string, filter: TerminationFilter): TerminationListItem[] {
-    const where = ['tenant = ?'];
-    const args: unknown[] = [tenant];
-    if (filter.from !== undefined) where.push('recorded_at >= ?') && args.push(filter.from);
-    if (filter.to !== undefined) where.push('recorded_at < ?') && args.push(filter.to);
-    if (filter.source !== undefined) where.push('source = ?') && args.push(filter.source);
-    if (filter.scope !== undefined) where.push('scope = ?') && args.push(filter.scope);
-    if (filter.userId !== undefined) where.push('user_id = ?') && args.push(filter.userId);
-    if (filter.after)
-      where.push('(recorded_at, termination_id) > (?, ?)') && args.push(filter.after.recordedAt, filter.after.terminationId);
+    const conditions: Array<[string, unknown[]]> = [['tenant = ?', [tenant]]];
+    if (filter.from !== undefined) conditions.push(['recorded_at >= ?', [filter.from]]);
+    if (filter.to !== undefined) conditions.push(['recorded_at < ?', [filter.to]]);
+    if (filter.source !== undefined) conditions.push(['source = ?', [filter.source]]);
+    if (filter.scope !== undefined) conditions.push(['scope = ?', [filter.scope]]);
+    if (filter.userId !== undefined) conditions.push(['user_id = ?', [filter.userId]]);
+    if (filter.after) conditions.push(['(recorded_at, termination_id) > (?, ?)', [filter.after.recordedAt, filter.after.terminationId]]);
+    const where = conditions.map(([sql]) => sql);
+    const args = conditions.flatMap(([, values]) => values);
     const rows = this.db
       .prepare(`SELECT * FROM terminations WHERE ${where.join(' AND ')} ORDER BY recorded_at, termination_id LIMIT ?`)
       .all(...args, filter.limit) as TerminationRow[];
