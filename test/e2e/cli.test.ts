@@ -61,6 +61,47 @@ describe('CLI', () => {
     expect(now.radius.descendants.agents).toEqual([{ type: 'AGENT', id: 'AG1a', state: 'revoked' }]);
   });
 
+  it('answers status, sessions and a termination’s status as of a position, and now', async () => {
+    await ledger.runtime.readModels.caughtUp(ledger.runtime.host.position);
+    const json = async (args: string[]) => JSON.parse((await cli([...args, '--tenant', 'acme', '--data-dir', ledger.dataDir])).stdout);
+    expect(await json(['status', '--type', 'agent', '--id', 'AG1', '--until', '20'])).toMatchObject({ state: 'live', active: true });
+    expect(await json(['status', '--type', 'agent', '--id', 'AG1'])).toMatchObject({ state: 'revoked', active: false });
+    const sessions = await json(['sessions', '--id', 'alice']);
+    expect(sessions.sessions.length).toBeGreaterThan(0);
+    expect((await json(['sessions', '--id', 'alice', '--until', '0'])).sessions).toEqual([]);
+    const [first] = (await ledger.call('GET', '/v1/tenants/acme/terminations')).body.terminations;
+    const now = await json(['termination', '--id', first.terminationId]);
+    expect(now.termination).toMatchObject({ terminationId: first.terminationId, applied: { terminationId: first.terminationId } });
+    const before = await cli([
+      'termination',
+      '--id',
+      first.terminationId,
+      '--tenant',
+      'acme',
+      '--data-dir',
+      ledger.dataDir,
+      '--until',
+      '1',
+    ]).catch((error: { stdout: string; code: number }) => error);
+    expect(before).toMatchObject({ code: 3 });
+    expect(JSON.parse((before as { stdout: string }).stdout).termination).toBeNull();
+    const badClock = await cli([
+      'sessions',
+      '--id',
+      'alice',
+      '--tenant',
+      'acme',
+      '--as-of',
+      '1',
+      '--clock',
+      'wall',
+      '--data-dir',
+      ledger.dataDir,
+    ]).catch((error: { stderr: string; code: number }) => error);
+    expect(badClock).toMatchObject({ code: 1 });
+    expect((badClock as { stderr: string }).stderr).toMatch(/--clock is recorded or event/);
+  });
+
   it('rebuilds the durable read models into a fresh database and swaps it in, while the ledger runs', async () => {
     const { stdout, stderr } = await cli(['rebuild', '--data-dir', ledger.dataDir]);
     const head = await ledger.runtime.store.headPosition();

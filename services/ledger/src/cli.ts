@@ -13,9 +13,11 @@ import {
   blastRadius,
   DURABLE_PROJECTIONS,
   GraphHistory,
+  InventoryQueries,
   ReadModelDb,
   rebuildReadModels,
   swapReadModels,
+  TerminationHistory,
   verifyChain,
   type AsOf,
   type AuditEntry,
@@ -35,6 +37,12 @@ commands:
   blast-radius  --tenant T --type <user|session|device|agent|grant|token> --id ID
                 [--until <position> | --as-of <epoch ms> [--clock recorded|event]]
                                               from the graph's durable history, as of any past moment
+  status        --tenant T --type <session|agent|grant|token> --id ID [as-of options]
+                                              was this node good then? (live, invalidated, revoked, ended, expired)
+  sessions      --tenant T --id USER [as-of options]
+                                              a user's sessions from the durable inventory
+  termination   --tenant T --id TERMINATION [as-of options]
+                                              a termination's status (what ended, propagation, receipt)
   export        --tenant T [--format jsonl|csv] [--out FILE] [--until <position>]
                                               the hash-chained audit trail (JSON Lines verifies with verify)
   verify        --file FILE                     verify a JSON Lines audit export's hash chain
@@ -112,6 +120,17 @@ const need = (name: 'tenant' | 'type' | 'id' | 'file'): string => {
   return value;
 };
 
+/** `--as-of <ms> [--clock recorded|event]`, or `--until <position>`, or now (the latest position). */
+function asOfArgument(): AsOf {
+  if (values['as-of'] !== undefined) {
+    const at = Number(values['as-of']);
+    if (!/^[0-9]{1,15}$/.test(values['as-of'])) throw new Error('--as-of takes epoch milliseconds');
+    if (values.clock !== 'recorded' && values.clock !== 'event') throw new Error('--clock is recorded or event');
+    return { clock: values.clock, at };
+  }
+  return { clock: 'position', at: until };
+}
+
 async function run(command: string | undefined): Promise<void> {
   switch (command) {
     case 'replay': {
@@ -149,20 +168,36 @@ async function run(command: string | undefined): Promise<void> {
       console.log(JSON.stringify({ rebuilt: DURABLE_PROJECTIONS.map((p) => p.name), position, seconds }));
       return;
     }
-    case 'blast-radius': {
+    case 'blast-radius':
+    case 'status': {
       const readModels = new ReadModelDb(readModelsPath(dataDir()));
       const history = new GraphHistory(readModels.db);
       const tenant = need('tenant');
       const subject = { type: need('type').toUpperCase() as SubjectType, id: need('id') };
-      const asOf: AsOf = values['as-of']
-        ? { clock: values.clock === 'event' ? 'event' : 'recorded', at: Number(values['as-of']) }
-        : { clock: 'position', at: until };
+      const asOf = asOfArgument();
       const users = history.usersOf(tenant, subject);
       const radius =
         users.length > 0
           ? blastRadius(history.graphAsOf(tenant, users, asOf), subject, asOf.clock === 'position' ? Date.now() : asOf.at)
           : null;
-      console.log(JSON.stringify({ asOf, radius }, null, 2));
+      if (command === 'status')
+        console.log(
+          JSON.stringify({ asOf, known: radius !== null, state: radius?.subject.state ?? null, active: radius?.subject.state === 'live' }),
+        );
+      else console.log(JSON.stringify({ asOf, radius }, null, 2));
+      return readModels.close();
+    }
+    case 'sessions': {
+      const readModels = new ReadModelDb(readModelsPath(dataDir()));
+      const sessions = new InventoryQueries(readModels.db).sessionsAsOf(need('tenant'), need('id'), asOfArgument());
+      console.log(JSON.stringify({ asOf: asOfArgument(), sessions }, null, 2));
+      return readModels.close();
+    }
+    case 'termination': {
+      const readModels = new ReadModelDb(readModelsPath(dataDir()));
+      const termination = new TerminationHistory(readModels.db).statusAsOf(need('tenant'), need('id'), asOfArgument());
+      console.log(JSON.stringify({ asOf: asOfArgument(), termination: termination ?? null }, null, 2));
+      if (!termination) process.exitCode = 3;
       return readModels.close();
     }
     case 'export': {
