@@ -1,5 +1,6 @@
 import { findRevocation, type Lineage, type RevocationCause } from '@killswitch/domain';
-import type { IndexedToken, TenantRevocationIndex } from './state.ts';
+import type { TokenOrigin } from '../hot/token-table.ts';
+import type { TenantRevocationIndex } from './state.ts';
 
 /** Claims of a JWT as an enforcement point sees them (JWT NumericDates, in seconds). */
 export interface CheckClaims {
@@ -36,8 +37,8 @@ function revokedResult(index: TenantRevocationIndex, subject: Parameters<typeof 
 
 /** A token the ledger saw minted (by `jti` or reference id). */
 export function checkToken(index: TenantRevocationIndex | undefined, tokenId: string, now: number): CheckResult {
-  const token = index?.tokens.get(tokenId);
-  if (!index || !token) {
+  const slot = index ? index.tokens.slot(tokenId) : -1;
+  if (!index || slot < 0) {
     const revoked = index?.revokedTokens.get(tokenId);
     if (revoked)
       return {
@@ -50,15 +51,17 @@ export function checkToken(index: TenantRevocationIndex | undefined, tokenId: st
       };
     return inactive('unknown');
   }
-  if (token.expiresAt <= now) return inactive('expired');
+  if (index.tokens.expiresAtOf(slot) <= now) return inactive('expired');
   // Fast path: typed-array lookups only. The detailed (string-keyed) walk runs only on a hit.
-  if (!maybeRevoked(index, token, tokenId)) return ACTIVE;
-  return revokedResult(index, { userId: token.userId, issuedAt: token.issuedAt, lineage: token.lineage, tokenId });
+  const origin = index.tokens.originAt(slot);
+  const issuedAt = index.tokens.issuedAtOf(slot);
+  if (!maybeRevoked(index, origin, issuedAt, tokenId)) return ACTIVE;
+  return revokedResult(index, { userId: origin.userId, issuedAt, lineage: origin.lineage, tokenId });
 }
 
-function maybeRevoked(index: TenantRevocationIndex, t: IndexedToken, tokenId: string): boolean {
-  if (index.userCutoffs.get(t.du) >= t.issuedAt) return true;
-  if (t.dd >= 0 && index.deviceCutoffs.get(t.dd) >= t.issuedAt) return true;
+function maybeRevoked(index: TenantRevocationIndex, t: TokenOrigin, issuedAt: number, tokenId: string): boolean {
+  if (index.userCutoffs.get(t.du) >= issuedAt) return true;
+  if (t.dd >= 0 && index.deviceCutoffs.get(t.dd) >= issuedAt) return true;
   if (index.sessionFlags.has(t.ds0) || index.agentFlags.has(t.da0) || index.grantFlags.has(t.dg0)) return true;
   if (t.dsRest && t.dsRest.some((id) => index.sessionFlags.has(id))) return true;
   if (t.daRest && t.daRest.some((id) => index.agentFlags.has(id))) return true;
@@ -75,9 +78,9 @@ export function checkClaims(index: TenantRevocationIndex | undefined, claims: Ch
   if (!index) return ACTIVE; // nothing was ever revoked for this tenant
   const fast = claimsFastPath(index, claims);
   if (fast) return fast;
-  if (claims.jti && index.tokens.has(claims.jti)) {
-    const token = index.tokens.get(claims.jti);
-    if (claims.sub && token && token.userId !== claims.sub) return inactive('lineage_mismatch');
+  const slot = claims.jti ? index.tokens.slot(claims.jti) : -1;
+  if (claims.jti && slot >= 0) {
+    if (claims.sub && index.tokens.originAt(slot).userId !== claims.sub) return inactive('lineage_mismatch');
     return checkToken(index, claims.jti, now);
   }
   const lineage: Lineage = { sessions: [], agents: [], grants: [], deviceId: null };

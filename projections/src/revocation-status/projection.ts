@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
 import { canonical, reviveInstance, tenantState, type Projection } from '../projection.ts';
 import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue } from '../hot/expiry-queue.ts';
-import { TenantRevocationIndex, type RevocationStatusState } from './state.ts';
+import { lineageKey, TenantRevocationIndex, type RevocationStatusState } from './state.ts';
 
 export { EXPIRY_GRACE_MS } from '../hot/expiry-queue.ts';
 
@@ -39,7 +39,7 @@ export const revocationStatus: Projection<RevocationStatusState> = {
             revokedTokens: index.revokedTokens,
             sessions: index.sessions,
             agents: index.agents,
-            tokens: index.tokens,
+            tokens: index.tokens.toMap(),
           },
         ]),
       ),
@@ -79,12 +79,14 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
       if (d.expiresAt + EXPIRY_GRACE_MS <= state.clock) return; // already dead: nothing to index
       const lineage = index.internLineage(d.lineage);
       const userId = index.internUser(d.userId);
-      index.tokens.set(d.tokenId, {
-        expiresAt: d.expiresAt,
-        issuedAt: d.issuedAt,
-        ...index.hotOf(userId, lineage),
+      const origin = index.tokens.originOf(`${userId}\u0003${lineageKey(lineage)}`, () => ({
         userId,
         lineage,
+        ...index.hotOf(userId, lineage),
+      }));
+      index.tokens.set(d.tokenId, origin, {
+        expiresAt: d.expiresAt,
+        issuedAt: d.issuedAt,
         kind: d.kind,
         format: d.format,
         binding: d.binding,
@@ -149,8 +151,8 @@ function sweepExpired(state: RevocationStatusState): void {
   for (const key of state.expiries.popBefore(current)) {
     const [tenant, tokenId] = key.split('\u0000') as [string, string];
     const index = state.tenants.get(tenant);
-    const token = index?.tokens.get(tokenId);
-    if (token && expiryBucket(token.expiresAt) < current) index?.tokens.delete(tokenId);
+    const slot = index ? index.tokens.slot(tokenId) : -1;
+    if (slot >= 0 && expiryBucket(index!.tokens.expiresAtOf(slot)) < current) index?.tokens.delete(tokenId);
     const revoked = index?.revokedTokens.get(tokenId);
     if (revoked?.expiresAt != null && expiryBucket(revoked.expiresAt) < current) index?.revokedTokens.delete(tokenId);
   }

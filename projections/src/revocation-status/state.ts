@@ -1,7 +1,7 @@
 import type { Lineage, Revocation, RevocationLookups } from '@killswitch/domain';
-import type { TokenMintedTypes } from '@killswitch/schemas';
 import type { ExpiryQueue } from '../hot/expiry-queue.ts';
 import { reviveInstance } from '../projection.ts';
+import { TokenTable, type TableToken } from '../hot/token-table.ts';
 import { DenseIds, FlagArray, InstantArray } from './dense.ts';
 
 export interface RevokedEntry extends Revocation {
@@ -63,17 +63,8 @@ export function hotLineage(user: number, dense: DenseLineage): HotLineage {
   };
 }
 
-export interface IndexedToken extends IndexedIssued, HotLineage {
-  readonly expiresAt: number;
-  readonly kind: TokenMintedTypes.TokenKind;
-  readonly format: TokenMintedTypes.TokenFormat;
-  readonly binding: TokenMintedTypes.TokenBinding;
-  readonly bindingThumbprint: string | null;
-  readonly clientId: string | null;
-  readonly scope: string | null;
-  readonly sessionId: string | null;
-  readonly agentId: string | null;
-}
+/** A live token as the index reads it back from its table. */
+export type IndexedToken = TableToken;
 
 /** One tenant's hot revocation index: everything a check needs, nothing more. */
 export class TenantRevocationIndex implements RevocationLookups {
@@ -86,7 +77,8 @@ export class TenantRevocationIndex implements RevocationLookups {
   readonly revokedTokens = new Map<string, RevokedEntry>();
   readonly sessions = new Map<string, IndexedSession>();
   readonly agents = new Map<string, IndexedIssued>();
-  readonly tokens = new Map<string, IndexedToken>();
+  /** Live tokens, by column (see `TokenTable`). */
+  readonly tokens = new TokenTable();
   /** The hot path: dense ids, revocation flags and not-before instants in typed arrays that stay in cache. */
   readonly dense = {
     users: new DenseIds(),
@@ -105,6 +97,7 @@ export class TenantRevocationIndex implements RevocationLookups {
   /** An index back from a hot snapshot's structured clone. */
   static revive(data: unknown): TenantRevocationIndex {
     const index = reviveInstance(TenantRevocationIndex, data);
+    (index as unknown as { tokens: TokenTable }).tokens = TokenTable.revive(index.tokens);
     for (const kind of Object.keys(index.dense) as Array<keyof TenantRevocationIndex['dense']>)
       index.dense[kind] = reviveInstance(DenseIds, index.dense[kind]);
     const mutable = index as unknown as Record<string, unknown>;
@@ -141,7 +134,7 @@ export class TenantRevocationIndex implements RevocationLookups {
   private readonly users = new Map<string, string>();
 
   internLineage(lineage: Lineage): Lineage {
-    const key = `${lineage.sessions.join('\u0001')}\u0000${lineage.agents.join('\u0001')}\u0000${lineage.grants.join('\u0001')}\u0000${lineage.deviceId ?? ''}`;
+    const key = lineageKey(lineage);
     let shared = this.lineages.get(key);
     if (!shared) {
       shared = Object.freeze({ ...lineage, sessions: [...lineage.sessions], agents: [...lineage.agents], grants: [...lineage.grants] });
@@ -176,6 +169,9 @@ export class TenantRevocationIndex implements RevocationLookups {
     return this.revokedTokens.get(id);
   }
 }
+
+export const lineageKey = (lineage: Lineage) =>
+  `${lineage.sessions.join('\u0001')}\u0000${lineage.agents.join('\u0001')}\u0000${lineage.grants.join('\u0001')}\u0000${lineage.deviceId ?? ''}`;
 
 export interface RevocationStatusState {
   readonly tenants: Map<string, TenantRevocationIndex>;

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { deserialize, serialize } from 'node:v8';
+import { TokenTable, type TokenFields } from './token-table.ts';
+
+const fields = (n: number): TokenFields => ({
+  expiresAt: 1_000 + n,
+  issuedAt: n,
+  kind: n % 2 ? 'ACCESS' : 'REFRESH',
+  format: 'JWT',
+  binding: n % 3 ? 'BEARER' : 'DPOP',
+  bindingThumbprint: n % 3 ? null : `thumb-${n % 7}`,
+  clientId: 'app',
+  scope: n % 2 ? 'openid' : null,
+  sessionId: `s${n % 5}`,
+  agentId: null,
+});
+
+describe('the token table', () => {
+  it('reads back what was written, reuses freed slots, grows, and survives a structured clone', () => {
+    const table = new TokenTable();
+    const origin = (u: string) =>
+      table.originOf(u, () => ({
+        userId: u,
+        lineage: { sessions: [], agents: [], grants: [], deviceId: null },
+        du: 0,
+        dd: -1,
+        ds0: -1,
+        da0: -1,
+        dg0: -1,
+        dsRest: null,
+        daRest: null,
+        dgRest: null,
+      }));
+    for (let n = 0; n < 3000; n++) table.set(`t${n}`, origin(`u${n % 4}`), fields(n));
+    expect(table.size).toBe(3000);
+    expect(table.get('t7')).toMatchObject({ ...fields(7), userId: 'u3' });
+    for (let n = 0; n < 1000; n++) table.delete(`t${n}`);
+    expect(table.has('t5')).toBe(false);
+    table.set('fresh', origin('u9'), fields(42));
+    expect(table.slot('fresh')).toBeLessThan(1000); // a freed slot
+    const clone = TokenTable.revive(deserialize(serialize(table)));
+    expect(clone.toMap()).toEqual(table.toMap());
+    expect(clone.get('fresh')).toMatchObject({ ...fields(42), userId: 'u9' });
+    clone.set('after', origin('u1'), fields(1));
+    expect(clone.get('after')?.bindingThumbprint).toBeNull();
+  });
+});

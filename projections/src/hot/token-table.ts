@@ -1,0 +1,190 @@
+import type { Lineage } from '@killswitch/domain';
+import type { TokenMintedTypes } from '@killswitch/schemas';
+import { reviveInstance } from '../projection.ts';
+
+/** Interned strings by small id (-1 is null): a value repeated by many tokens is held once. */
+export class StringPool {
+  private readonly ids = new Map<string, number>();
+  private readonly values: string[] = [];
+
+  id(value: string | null): number {
+    if (value === null) return -1;
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.ids.set(value, id);
+    }
+    return id;
+  }
+
+  value(id: number): string | null {
+    return id < 0 ? null : (this.values[id] as string);
+  }
+}
+
+/**
+ * Where tokens come from: a user and a lineage, with the dense ids a check reads. Every token
+ * minted in one session (or by one agent) shares one origin, so a token holds a single number.
+ */
+export interface TokenOrigin {
+  readonly userId: string;
+  readonly lineage: Lineage;
+  /** Dense ids: user, device, nearest session/agent/grant (-1: none), and any further ancestors. */
+  readonly du: number;
+  readonly dd: number;
+  readonly ds0: number;
+  readonly da0: number;
+  readonly dg0: number;
+  readonly dsRest: readonly number[] | null;
+  readonly daRest: readonly number[] | null;
+  readonly dgRest: readonly number[] | null;
+}
+
+export interface TokenFields {
+  readonly expiresAt: number;
+  readonly issuedAt: number;
+  readonly kind: TokenMintedTypes.TokenKind;
+  readonly format: TokenMintedTypes.TokenFormat;
+  readonly binding: TokenMintedTypes.TokenBinding;
+  readonly bindingThumbprint: string | null;
+  readonly clientId: string | null;
+  readonly scope: string | null;
+  readonly sessionId: string | null;
+  readonly agentId: string | null;
+}
+
+/** A token as read back: its fields with its origin's. */
+export type TableToken = TokenFields & TokenOrigin;
+
+const STRING_COLUMNS = ['kind', 'format', 'binding', 'bindingThumbprint', 'clientId', 'scope', 'sessionId', 'agentId'] as const;
+const STRIDE = STRING_COLUMNS.length;
+
+/**
+ * The live tokens of a tenant, by column: a slot per token in typed arrays (times, origin,
+ * interned strings), found by id through one map. About 60 bytes of columns per token beside the
+ * map entry, instead of a ~400-byte object; slots of expired tokens are reused.
+ */
+export class TokenTable {
+  private readonly slots = new Map<string, number>();
+  private readonly freeSlots: number[] = [];
+  private highWater = 0;
+  private expiresAt = new Float64Array(1024);
+  private issuedAt = new Float64Array(1024);
+  private origin = new Int32Array(1024);
+  private strings = new Int32Array(1024 * STRIDE);
+  private readonly origins: TokenOrigin[] = [];
+  private readonly originIds = new Map<string, number>();
+  private readonly pool = new StringPool();
+
+  /** A table back from a hot snapshot's structured clone. */
+  static revive(data: unknown): TokenTable {
+    const table = reviveInstance(TokenTable, data);
+    (table as unknown as { pool: StringPool }).pool = reviveInstance(StringPool, table.pool);
+    return table;
+  }
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** The shared origin for tokens of this user and lineage (`key` identifies the pair). */
+  originOf(key: string, make: () => TokenOrigin): number {
+    let id = this.originIds.get(key);
+    if (id === undefined) {
+      id = this.origins.length;
+      this.origins.push(make());
+      this.originIds.set(key, id);
+    }
+    return id;
+  }
+
+  set(tokenId: string, origin: number, fields: TokenFields): void {
+    let slot = this.slots.get(tokenId);
+    if (slot === undefined) {
+      slot = this.freeSlots.pop() ?? this.highWater++;
+      if (slot >= this.expiresAt.length) this.grow();
+      this.slots.set(tokenId, slot);
+    }
+    this.expiresAt[slot] = fields.expiresAt;
+    this.issuedAt[slot] = fields.issuedAt;
+    this.origin[slot] = origin;
+    const base = slot * STRIDE;
+    STRING_COLUMNS.forEach((column, i) => (this.strings[base + i] = this.pool.id(fields[column])));
+  }
+
+  /** The token's slot, or -1: the columns below read a slot without building an object. */
+  slot(tokenId: string): number {
+    return this.slots.get(tokenId) ?? -1;
+  }
+
+  has(tokenId: string): boolean {
+    return this.slots.has(tokenId);
+  }
+
+  expiresAtOf(slot: number): number {
+    return this.expiresAt[slot] as number;
+  }
+
+  issuedAtOf(slot: number): number {
+    return this.issuedAt[slot] as number;
+  }
+
+  originAt(slot: number): TokenOrigin {
+    return this.origins[this.origin[slot] as number] as TokenOrigin;
+  }
+
+  get(tokenId: string): TableToken | undefined {
+    const slot = this.slots.get(tokenId);
+    return slot === undefined ? undefined : this.read(slot);
+  }
+
+  delete(tokenId: string): boolean {
+    const slot = this.slots.get(tokenId);
+    if (slot === undefined) return false;
+    this.slots.delete(tokenId);
+    this.freeSlots.push(slot);
+    return true;
+  }
+
+  /** The ids of the live tokens. */
+  keys(): IterableIterator<string> {
+    return this.slots.keys();
+  }
+
+  /** Every token, read back (canonical snapshots and rebuild checks; not for hot paths). */
+  toMap(): Map<string, TableToken> {
+    return new Map([...this.slots].map(([id, slot]) => [id, this.read(slot)]));
+  }
+
+  private read(slot: number): TableToken {
+    const base = slot * STRIDE;
+    const string = (i: number) => this.pool.value(this.strings[base + i] as number);
+    return {
+      ...this.originAt(slot),
+      expiresAt: this.expiresAt[slot] as number,
+      issuedAt: this.issuedAt[slot] as number,
+      kind: string(0) as TokenMintedTypes.TokenKind,
+      format: string(1) as TokenMintedTypes.TokenFormat,
+      binding: string(2) as TokenMintedTypes.TokenBinding,
+      bindingThumbprint: string(3),
+      clientId: string(4),
+      scope: string(5),
+      sessionId: string(6),
+      agentId: string(7),
+    };
+  }
+
+  private grow(): void {
+    const size = this.expiresAt.length * 2;
+    const grown = <T extends Float64Array | Int32Array>(from: T, length: number): T => {
+      const to = new (from.constructor as new (n: number) => T)(length);
+      to.set(from);
+      return to;
+    };
+    this.expiresAt = grown(this.expiresAt, size);
+    this.issuedAt = grown(this.issuedAt, size);
+    this.origin = grown(this.origin, size);
+    this.strings = grown(this.strings, size * STRIDE);
+  }
+}
