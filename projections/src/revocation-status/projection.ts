@@ -8,7 +8,7 @@ export { EXPIRY_GRACE_MS } from '../hot/expiry-queue.ts';
 
 export const revocationStatus: Projection<RevocationStatusState> = {
   name: 'revocation-status',
-  initialState: () => ({ tenants: new Map(), expiries: new ExpiryQueue<string>(), clock: 0 }),
+  initialState: () => ({ tenants: new Map(), expiries: new Map(), clock: 0 }),
   evolve(state, recorded) {
     const index = tenantState(state.tenants, recorded.metadata.tenant, () => new TenantRevocationIndex());
     applyEvent(state, index, recorded);
@@ -20,7 +20,7 @@ export const revocationStatus: Projection<RevocationStatusState> = {
     const state = data as RevocationStatusState;
     return {
       tenants: new Map([...state.tenants].map(([tenant, index]) => [tenant, TenantRevocationIndex.revive(index)])),
-      expiries: reviveInstance(ExpiryQueue<string>, state.expiries),
+      expiries: new Map([...state.expiries].map(([tenant, queue]) => [tenant, reviveInstance(ExpiryQueue<string>, queue)])),
       clock: state.clock,
     };
   },
@@ -142,18 +142,19 @@ function applyRevocation(state: RevocationStatusState, index: TenantRevocationIn
 }
 
 function scheduleExpiry(state: RevocationStatusState, tenant: string, tokenId: string, expiresAt: number): void {
-  state.expiries.add(expiryBucket(expiresAt), `${tenant}\u0000${tokenId}`);
+  tenantState(state.expiries, tenant, () => new ExpiryQueue<string>()).add(expiryBucket(expiresAt), tokenId);
 }
 
 /** Drops tokens (and their revocation entries) once they would have expired anyway, in expiry order. */
 function sweepExpired(state: RevocationStatusState): void {
   const current = clockBucket(state.clock);
-  for (const key of state.expiries.popBefore(current)) {
-    const [tenant, tokenId] = key.split('\u0000') as [string, string];
+  for (const [tenant, queue] of state.expiries) {
     const index = state.tenants.get(tenant);
-    const slot = index ? index.tokens.slot(tokenId) : -1;
-    if (slot >= 0 && expiryBucket(index!.tokens.expiresAtOf(slot)) < current) index?.tokens.delete(tokenId);
-    const revoked = index?.revokedTokens.get(tokenId);
-    if (revoked?.expiresAt != null && expiryBucket(revoked.expiresAt) < current) index?.revokedTokens.delete(tokenId);
+    for (const tokenId of queue.popBefore(current)) {
+      const slot = index ? index.tokens.slot(tokenId) : -1;
+      if (slot >= 0 && expiryBucket(index!.tokens.expiresAtOf(slot)) < current) index?.tokens.delete(tokenId);
+      const revoked = index?.revokedTokens.get(tokenId);
+      if (revoked?.expiresAt != null && expiryBucket(revoked.expiresAt) < current) index?.revokedTokens.delete(tokenId);
+    }
   }
 }

@@ -175,8 +175,8 @@ export const lineageKey = (lineage: Lineage) =>
 
 export interface RevocationStatusState {
   readonly tenants: Map<string, TenantRevocationIndex>;
-  /** Token keys (`tenant\0jti`) by expiry bucket, popped in expiry order. */
-  readonly expiries: ExpiryQueue<string>;
+  /** Per tenant, token ids by expiry bucket, popped in expiry order (the id is the index's own key string). */
+  readonly expiries: Map<string, ExpiryQueue<string>>;
   /** Recorded time of the latest event applied: the projection's own notion of "now". */
   clock: number;
 }

@@ -11,14 +11,14 @@ import { TenantGraph } from './tenant-graph.ts';
  */
 export interface SessionGraphState {
   readonly tenants: Map<string, TenantGraph>;
-  /** Token keys (`tenant\0id`) by expiry bucket. */
-  readonly expiries: ExpiryQueue<string>;
+  /** Per tenant, token ids by expiry bucket. */
+  readonly expiries: Map<string, ExpiryQueue<string>>;
   clock: number;
 }
 
 export const sessionGraph: Projection<SessionGraphState> = {
   name: 'session-graph',
-  initialState: () => ({ tenants: new Map(), expiries: new ExpiryQueue<string>(), clock: 0 }),
+  initialState: () => ({ tenants: new Map(), expiries: new Map(), clock: 0 }),
   evolve(state, recorded) {
     const graph = tenantState(state.tenants, recorded.metadata.tenant, () => new TenantGraph());
     state.clock = Math.max(state.clock, recorded.recordedAt);
@@ -28,7 +28,10 @@ export const sessionGraph: Projection<SessionGraphState> = {
       if (event.data.expiresAt + EXPIRY_GRACE_MS <= state.clock) graph.user(event.data.userId);
       else {
         apply(graph, recorded);
-        state.expiries.add(expiryBucket(event.data.expiresAt), `${recorded.metadata.tenant}\u0000${event.data.tokenId}`);
+        tenantState(state.expiries, recorded.metadata.tenant, () => new ExpiryQueue<string>()).add(
+          expiryBucket(event.data.expiresAt),
+          event.data.tokenId,
+        );
       }
     } else apply(graph, recorded);
     evictExpired(state);
@@ -38,7 +41,7 @@ export const sessionGraph: Projection<SessionGraphState> = {
     const state = data as SessionGraphState;
     return {
       tenants: new Map([...state.tenants].map(([tenant, graph]) => [tenant, reviveInstance(TenantGraph, graph)])),
-      expiries: reviveInstance(ExpiryQueue<string>, state.expiries),
+      expiries: new Map([...state.expiries].map(([tenant, queue]) => [tenant, reviveInstance(ExpiryQueue<string>, queue)])),
       clock: state.clock,
     };
   },
@@ -147,9 +150,9 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
 
 function evictExpired(state: SessionGraphState): void {
   const current = clockBucket(state.clock);
-  for (const key of state.expiries.popBefore(current)) {
-    const [tenant, tokenId] = key.split('\u0000') as [string, string];
-    state.tenants.get(tenant)?.evictToken(tokenId);
+  for (const [tenant, queue] of state.expiries) {
+    const graph = state.tenants.get(tenant);
+    for (const tokenId of queue.popBefore(current)) graph?.evictToken(tokenId);
   }
 }
 
