@@ -22,6 +22,8 @@ export const EVENT_TYPES = [
   'ReceiptDeliveryFailed',
   'AgentTaskCancelled',
   'AgentTaskCancellationFailed',
+  'AgentTaskEnded',
+  'AgentEnded',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -47,6 +49,8 @@ interface EventDataMap {
   ReceiptDeliveryFailed: E.ReceiptDeliveryFailed;
   AgentTaskCancelled: E.AgentTaskCancelled;
   AgentTaskCancellationFailed: E.AgentTaskCancellationFailed;
+  AgentTaskEnded: E.AgentTaskEnded;
+  AgentEnded: E.AgentEnded;
 }
 
 export type EventData<T extends EventType> = EventDataMap[T];

@@ -49,6 +49,10 @@ export interface AgentNode extends IssuedNode {
   /** A2A endpoint and task to cancel when the agent is revoked. */
   readonly runtimeUrl?: string | null;
   readonly taskId?: string | null;
+  /** The task's terminal state once the runtime reported one (COMPLETED, FAILED, CANCELED, REJECTED). */
+  taskState?: string | null;
+  /** The agent instance stopped for good. */
+  ended?: boolean;
 }
 
 export interface TokenNode extends IssuedNode {

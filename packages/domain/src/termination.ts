@@ -1,7 +1,7 @@
 import type { DomainEvent, EventData, TerminationAppliedTypes } from '@killswitch/schemas';
 import { deadlineVerdict } from './deadlines.ts';
 import { DomainError } from './errors.ts';
-import type { Descendants, GrantNode, GraphView, SessionNode, SubjectRef, TokenNode } from './graph.ts';
+import type { AgentNode, Descendants, GrantNode, GraphView, SessionNode, SubjectRef, TokenNode } from './graph.ts';
 import { isNodeRevoked } from './node-lineage.ts';
 import { beforeTermination } from './before-termination.ts';
 
@@ -198,6 +198,7 @@ function endedAmong(covered: Descendants, before: GraphView, now: number): Ended
     agents: covered.agents.filter((a) => !isNodeRevoked(a, before)).map((a) => a.id),
     devices: [],
     tokens: countLive(covered.tokens, before, now),
+    agentTasksTerminal: covered.agents.filter((a) => !isNodeRevoked(a, before) && hasNoLiveTask(a)).map((a) => a.id),
   };
 }
 
@@ -219,9 +220,20 @@ export function residualOf(tokens: readonly TokenNode[], now: number): Residual 
   return residual;
 }
 
+/** An agent whose task already ended (or that stopped): nothing to cancel, and not counted as cancelled. */
+export const hasNoLiveTask = (agent: AgentNode) => Boolean(agent.taskId) && (Boolean(agent.taskState) || agent.ended === true);
+
 const alive = (expiresAt: number | null, now: number) => expiresAt === null || expiresAt > now;
 const emptyResidual = (): Residual => ({ bearer: { count: 0, latestExpiry: null }, deviceBound: { count: 0, latestExpiry: null } });
-const emptyEnded = (): Ended => ({ sessionsRevoked: [], sessionsInvalidated: [], grants: [], agents: [], devices: [], tokens: 0 });
+const emptyEnded = (): Ended => ({
+  sessionsRevoked: [],
+  sessionsInvalidated: [],
+  grants: [],
+  agents: [],
+  devices: [],
+  tokens: 0,
+  agentTasksTerminal: [],
+});
 
 function mergeDescendants(parts: Descendants[]): Descendants {
   if (parts.length === 1) return parts[0] as Descendants;

@@ -55,7 +55,9 @@ type GraphEvent = Extract<
       | 'TokenMinted'
       | 'SubjectRevoked'
       | 'UserIdentityLinked'
-      | 'AccountStateChanged';
+      | 'AccountStateChanged'
+      | 'AgentTaskEnded'
+      | 'AgentEnded';
   }
 >;
 
@@ -90,6 +92,9 @@ function describe(
         node: { kind: 'TOKEN', id: event.data.tokenId, expiresAt: event.data.expiresAt },
       };
     case 'SessionEnded':
+      return { userId: event.data.userId, eventTime: event.data.endedAt };
+    case 'AgentTaskEnded':
+    case 'AgentEnded':
       return { userId: event.data.userId, eventTime: event.data.endedAt };
     case 'SubjectRevoked':
       // The IdP's own time for the termination when it gave one; the ledger's otherwise.

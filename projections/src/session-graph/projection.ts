@@ -137,6 +137,16 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
     }
     case 'SubjectRevoked':
       return subjectRevoked(graph, event.data);
+    case 'AgentTaskEnded': {
+      const agent = graph.agents.get(event.data.agentId);
+      if (agent && (event.data.taskId === null || event.data.taskId === agent.taskId)) agent.taskState ??= event.data.state;
+      return;
+    }
+    case 'AgentEnded': {
+      const agent = graph.agents.get(event.data.agentId);
+      if (agent) agent.ended = true;
+      return;
+    }
     // A user the tenant knows without any session yet (OP `activate`, identifiers linked) can
     // still be revoked: Global Revocation sets a not-before instant for them.
     case 'UserIdentityLinked':

@@ -1,8 +1,10 @@
 // Generated from schemas/avro by `npm run gen:schemas`. Do not edit.
 export type { AccountStateChanged } from './AccountStateChanged.ts';
+export type { AgentEnded } from './AgentEnded.ts';
 export type { AgentSpawned } from './AgentSpawned.ts';
 export type { AgentTaskCancellationFailed } from './AgentTaskCancellationFailed.ts';
 export type { AgentTaskCancelled } from './AgentTaskCancelled.ts';
+export type { AgentTaskEnded } from './AgentTaskEnded.ts';
 export type { DeviceIdentityLinked } from './DeviceIdentityLinked.ts';
 export type { GrantIssued } from './GrantIssued.ts';
 export type { IdpMessageReceived } from './IdpMessageReceived.ts';
@@ -20,9 +22,11 @@ export type { TerminationRequested } from './TerminationRequested.ts';
 export type { TokenMinted } from './TokenMinted.ts';
 export type { UserIdentityLinked } from './UserIdentityLinked.ts';
 export type { KillswitchEvents as AccountStateChangedTypes } from './AccountStateChanged.ts';
+export type { KillswitchEvents as AgentEndedTypes } from './AgentEnded.ts';
 export type { KillswitchEvents as AgentSpawnedTypes } from './AgentSpawned.ts';
 export type { KillswitchEvents as AgentTaskCancellationFailedTypes } from './AgentTaskCancellationFailed.ts';
 export type { KillswitchEvents as AgentTaskCancelledTypes } from './AgentTaskCancelled.ts';
+export type { KillswitchEvents as AgentTaskEndedTypes } from './AgentTaskEnded.ts';
 export type { KillswitchEvents as DeviceIdentityLinkedTypes } from './DeviceIdentityLinked.ts';
 export type { KillswitchEvents as GrantIssuedTypes } from './GrantIssued.ts';
 export type { KillswitchEvents as IdpMessageReceivedTypes } from './IdpMessageReceived.ts';

@@ -77,4 +77,14 @@ export type Fact =
       runtimeUrl?: string;
       taskId?: string;
       spawnedAt?: number;
-    };
+    }
+  /** The agent runtime reports that a task reached a terminal state on its own. */
+  | {
+      type: 'agent.task_ended';
+      agentId: string;
+      taskId?: string;
+      state: 'completed' | 'failed' | 'canceled' | 'rejected';
+      endedAt?: number;
+    }
+  /** The agent instance stopped for good. */
+  | { type: 'agent.ended'; agentId: string; reason?: string; endedAt?: number };

@@ -122,6 +122,46 @@ const agentSpawned: Planner<FactOf<'agent.spawned'>> = (fact, resolver, tenant, 
   return planned;
 };
 
+/** The owner of an agent the ledger knows (an unknown agent is refused, like any dangling reference). */
+function agentOwner(resolver: LineageResolver, agentId: string): string {
+  const owner = resolver.agent(agentId)?.userId;
+  if (!owner) throw new DomainError('ERR_UNKNOWN_REFERENCE', `unknown agent ${agentId}`);
+  return owner;
+}
+
+const agentTaskEnded: Planner<FactOf<'agent.task_ended'>> = (fact, resolver, tenant, now) => ({
+  streamId: streamId.agent(tenant, fact.agentId),
+  expected: 'stream_exists',
+  events: [
+    {
+      type: 'AgentTaskEnded',
+      data: {
+        agentId: fact.agentId,
+        userId: agentOwner(resolver, fact.agentId),
+        taskId: fact.taskId ?? null,
+        state: fact.state.toUpperCase() as EventData<'AgentTaskEnded'>['state'],
+        endedAt: fact.endedAt ?? now,
+      },
+    },
+  ],
+});
+
+const agentEnded: Planner<FactOf<'agent.ended'>> = (fact, resolver, tenant, now) => ({
+  streamId: streamId.agent(tenant, fact.agentId),
+  expected: 'stream_exists',
+  events: [
+    {
+      type: 'AgentEnded',
+      data: {
+        agentId: fact.agentId,
+        userId: agentOwner(resolver, fact.agentId),
+        reason: fact.reason ?? null,
+        endedAt: fact.endedAt ?? now,
+      },
+    },
+  ],
+});
+
 const tokenMinted: Planner<FactOf<'token.minted'>> = (fact, resolver, tenant, now) => {
   const claims: TokenClaims = fact.claims ?? {};
   const tokenId = fact.tokenId ?? claims.jti;
@@ -218,6 +258,8 @@ const PLANNERS: { [T in Fact['type']]: Planner<FactOf<T>> } = {
   'user.linked': userLinked,
   'device.linked': deviceLinked,
   'token.rotated': tokenRotated,
+  'agent.task_ended': agentTaskEnded,
+  'agent.ended': agentEnded,
 };
 
 /** Turns a batch of facts into appends, in order. Any invalid fact refuses the whole batch. */

@@ -122,6 +122,13 @@ export const factSchemas = [
     taskId: id,
     spawnedAt: epochMs,
   }),
+  fact('agent.task_ended', ['agentId', 'state'], {
+    agentId: id,
+    taskId: id,
+    state: { enum: ['completed', 'failed', 'canceled', 'rejected'] },
+    endedAt: epochMs,
+  }),
+  fact('agent.ended', ['agentId'], { agentId: id, reason: { type: 'string', maxLength: 256 }, endedAt: epochMs }),
 ];
 
 export const checkClaimsSchema = {
@@ -170,6 +177,11 @@ export const terminationSchema = {
         agents: { type: 'array', items: { type: 'string' } },
         devices: { type: 'array', items: { type: 'string' } },
         tokens: { type: 'integer' },
+        agentTasksTerminal: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Agents among `agents` whose task had already ended (or that had stopped): no CancelTask is sent for them',
+        },
       },
     },
     residual: { type: 'object', properties: { bearer: exposureClass, deviceBound: exposureClass } },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hasNoLiveTask } from '@killswitch/domain';
 import { SignJWT } from 'jose';
 import type { EventStore, RecordedEvent, Subscription } from '@killswitch/event-store';
 import { sessionGraph, terminationStatus, type ProjectionHost, type TerminationRecord } from '@killswitch/projections';
@@ -93,6 +94,8 @@ export class TerminationReactor {
     for (const agentId of record?.applied?.ended.agents ?? []) {
       const agent = graph?.agents.get(agentId);
       if (!agent?.runtimeUrl || !agent.taskId) continue;
+      // A task that had already ended is neither cancelled nor counted as cancelled.
+      if (record?.applied?.ended.agentTasksTerminal.includes(agentId) || hasNoLiveTask(agent)) continue;
       if (record?.agentCancellations.some((c) => c.agentId === agentId && !('error' in c))) continue;
       const { runtimeUrl, taskId } = agent;
       await this.withRetries(
@@ -167,6 +170,7 @@ export class TerminationReactor {
         grants: applied.ended.grants.length,
         agents: applied.ended.agents.length,
         tokens: applied.ended.tokens,
+        agent_tasks_already_terminal: applied.ended.agentTasksTerminal.length,
       },
       residual: applied && {
         bearer: { count: applied.residual.bearer.count, latest_exp: seconds(applied.residual.bearer.latestExpiry) },

@@ -1,0 +1,93 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileCheckpoint, TerminationReactor } from '@killswitch/ledger';
+import { waitUntil } from '../src/kafka-harness.ts';
+import { PUBLIC_BASE_URL, startTestLedger, type TestLedger } from '../src/test-ledger.ts';
+
+/**
+ * Agent task lifecycle: the agent runtime reports tasks that ended on their own and agents that
+ * stopped; a later termination revokes those agents' credentials but sends no CancelTask for a
+ * task that is already terminal, and its receipt counts them apart.
+ */
+describe('agent task lifecycle', () => {
+  let ledger: TestLedger;
+  let runtime: Server;
+  let reactor: TerminationReactor;
+  const cancelled: string[] = [];
+
+  beforeAll(async () => {
+    runtime = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const call = JSON.parse(body) as { id: string; method: string; params: { id: string } };
+        cancelled.push(call.params.id);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result: { id: call.params.id, status: { state: 'TASK_STATE_CANCELED' } } }));
+      });
+    });
+    await new Promise<void>((resolve) => runtime.listen(0, '127.0.0.1', resolve));
+    ledger = await startTestLedger();
+    reactor = new TerminationReactor(
+      ledger.runtime.store,
+      ledger.runtime.host,
+      new FileCheckpoint(join(ledger.dataDir, 'relay', 'terminations.checkpoint.json')),
+      { issuer: PUBLIC_BASE_URL, signingKey: ledger.runtime.signingKey, receiptTarget: () => undefined },
+    );
+    reactor.start();
+  });
+
+  afterAll(async () => {
+    await reactor?.stop();
+    await ledger?.destroy();
+    await new Promise((resolve) => runtime?.close(resolve));
+  });
+
+  it('a Global Revocation cancels only live tasks, and counts the already-terminal ones apart', async () => {
+    const runtimeUrl = `http://127.0.0.1:${(runtime.address() as AddressInfo).port}/a2a`;
+    const facts = (list: unknown[]) => ledger.call('POST', '/v1/tenants/acme/facts', { facts: list });
+    expect(
+      (
+        await facts([
+          { type: 'session.started', sessionId: 'al-s1', userId: 'alice' },
+          { type: 'agent.spawned', agentId: 'done', sessionId: 'al-s1', runtimeUrl, taskId: 'task-done' },
+          { type: 'agent.spawned', agentId: 'live', sessionId: 'al-s1', runtimeUrl, taskId: 'task-live' },
+          { type: 'agent.spawned', agentId: 'stopped', sessionId: 'al-s1', runtimeUrl, taskId: 'task-stopped' },
+          { type: 'agent.task_ended', agentId: 'done', taskId: 'task-done', state: 'completed' },
+          { type: 'agent.ended', agentId: 'stopped', reason: 'runtime shut down' },
+        ])
+      ).status,
+    ).toBe(200);
+
+    // An unknown agent, or a state that is not terminal, is refused and records nothing.
+    const head = await ledger.runtime.store.headPosition();
+    expect(await facts([{ type: 'agent.task_ended', agentId: 'nobody', state: 'failed' }])).toMatchObject({
+      status: 422, // a dangling reference, as for any fact
+      body: { error: 'ERR_UNKNOWN_REFERENCE' },
+    });
+    expect((await facts([{ type: 'agent.task_ended', agentId: 'live', state: 'working' }])).status).toBe(400);
+    expect(await ledger.runtime.store.headPosition()).toBe(head);
+
+    const killed = await ledger.call('POST', '/v1/tenants/acme/terminations', {
+      scope: 'global_revocation',
+      target: { type: 'user', id: 'alice' },
+      reason: 'offboarded',
+    });
+    expect(killed.status).toBe(201);
+    expect([...killed.body.ended.agents].sort()).toEqual(['done', 'live', 'stopped']); // every agent's credentials end
+    expect([...killed.body.ended.agentTasksTerminal].sort()).toEqual(['done', 'stopped']);
+
+    const id = killed.body.terminationId as string;
+    await waitUntil(
+      async () => (await ledger.call('GET', `/v1/tenants/acme/terminations/${id}`)).body.agentCancellations.length === 1,
+      10_000,
+      'the live task cancelled',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(cancelled).toEqual(['task-live']);
+    const status = (await ledger.call('GET', `/v1/tenants/acme/terminations/${id}`)).body;
+    expect(status.agentCancellations).toEqual([{ agentId: 'live', taskId: 'task-live', outcome: 'canceled', error: null }]);
+  });
+});
