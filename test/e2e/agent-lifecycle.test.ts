@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileCheckpoint, TerminationReactor } from '@killswitch/ledger';
+import { acknowledgement, FileCheckpoint, TerminationReactor } from '@killswitch/ledger';
 import { waitUntil } from '../src/kafka-harness.ts';
 import { PUBLIC_BASE_URL, startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
@@ -89,5 +89,81 @@ describe('agent task lifecycle', () => {
     expect(cancelled).toEqual(['task-live']);
     const status = (await ledger.call('GET', `/v1/tenants/acme/terminations/${id}`)).body;
     expect(status.agentCancellations).toEqual([{ agentId: 'live', taskId: 'task-live', outcome: 'canceled', error: null }]);
+  });
+
+  it('the acknowledgement splits what ended exactly: refresh, reference, stateless bearer and DPoP-bound, agent tasks', async () => {
+    const runtimeUrl = `http://127.0.0.1:${(runtime.address() as AddressInfo).port}/a2a`;
+    const now = Date.now();
+    const token = (tokenId: string, kind: string, format: string, extra: Record<string, unknown> = {}) => ({
+      type: 'token.minted',
+      tokenId,
+      kind,
+      format,
+      issuedAt: now - 1000,
+      expiresAt: now + 600_000,
+      ...extra,
+    });
+    const response = await ledger.call('POST', '/v1/tenants/acme/facts', {
+      facts: [
+        { type: 'session.started', sessionId: 'b-s1', userId: 'bob', deviceId: 'b-laptop' },
+        { type: 'grant.issued', grantId: 'b-g1', sessionId: 'b-s1', clientId: 'web' },
+        token('b-rt', 'refresh', 'reference', { grantId: 'b-g1', expiresAt: now + 86_400_000 }),
+        token('b-rt-jwt', 'refresh', 'jwt', { grantId: 'b-g1', expiresAt: now + 86_400_000 }),
+        token('b-ref', 'access', 'reference', { sessionId: 'b-s1' }),
+        token('b-jwt', 'access', 'jwt', { sessionId: 'b-s1', expiresAt: now + 900_000 }),
+        token('b-dpop', 'access', 'jwt', { sessionId: 'b-s1', binding: 'dpop', bindingThumbprint: 'jkt-1', expiresAt: now + 1_200_000 }),
+        token('b-old', 'access', 'jwt', { sessionId: 'b-s1', issuedAt: now - 7_200_000, expiresAt: now - 3_600_000 }),
+        { type: 'agent.spawned', agentId: 'b-agent', sessionId: 'b-s1', runtimeUrl, taskId: 'b-task' },
+        token('b-agent-jwt', 'agent', 'jwt', { agentId: 'b-agent' }),
+        token('b-agent-ref', 'agent', 'reference', { agentId: 'b-agent' }),
+        { type: 'agent.spawned', agentId: 'b-idle', sessionId: 'b-s1', runtimeUrl, taskId: 'b-idle-task' },
+        { type: 'agent.task_ended', agentId: 'b-idle', state: 'failed' },
+        { type: 'agent.spawned', agentId: 'b-local', sessionId: 'b-s1' },
+      ],
+    });
+    expect(response.status).toBe(200);
+    const killed = await ledger.call('POST', '/v1/tenants/acme/terminations', {
+      scope: 'global_revocation',
+      target: { type: 'user', id: 'bob' },
+      reason: 'breach',
+    });
+    expect(killed.status).toBe(201);
+    const { ended, residual } = killed.body;
+    expect({ ...ended, agents: [...ended.agents].sort() }).toEqual({
+      sessionsRevoked: ['b-s1'],
+      sessionsInvalidated: [],
+      grants: ['b-g1'],
+      agents: ['b-agent', 'b-idle', 'b-local'],
+      devices: [],
+      tokens: 7, // b-old had expired: not counted
+      refreshTokens: 2,
+      referenceTokens: 2,
+      statelessTokens: 3,
+      agentTasksCancelled: ['b-agent'],
+      agentTasksTerminal: ['b-idle'],
+    });
+    // The stateless tokens still valid offline: the refresh JWT is not (only the RP's token endpoint takes it, and it asks the ledger).
+    expect(residual).toEqual({
+      bearer: { count: 2, latestExpiry: now + 900_000 },
+      deviceBound: { count: 1, latestExpiry: now + 1_200_000 },
+    });
+    const record = ledger.runtime.ledger.termination('acme', killed.body.terminationId);
+    expect(acknowledgement([record!.applied!])).toEqual({
+      ended: {
+        sessions: 1,
+        grants: 1,
+        agents: 3,
+        tokens: 7,
+        refresh_tokens: 2,
+        reference_tokens: 2,
+        stateless_tokens: 3,
+        agent_tasks_cancelled: 1,
+        agent_tasks_already_terminal: 1,
+      },
+      residual: {
+        bearer: { count: 2, latest_exp: Math.floor((now + 900_000) / 1000) },
+        device_bound: { count: 1, latest_exp: Math.floor((now + 1_200_000) / 1000) },
+      },
+    });
   });
 });

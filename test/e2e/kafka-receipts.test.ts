@@ -105,6 +105,15 @@ describe.skipIf(brokers === null)('receipts to the IdP and agent cancellation', 
       ipsie: { level: 'SL2', meets: true },
     });
     expect(receipt.ended.tokens).toBe(status.ended.tokens);
+    // The exact split, as the termination status has it.
+    expect(receipt.ended).toMatchObject({
+      refresh_tokens: status.ended.refreshTokens,
+      reference_tokens: status.ended.referenceTokens,
+      stateless_tokens: status.ended.statelessTokens,
+      agent_tasks_cancelled: 1,
+      agent_tasks_already_terminal: 0,
+    });
+    expect(receipt.ended.refresh_tokens + receipt.ended.reference_tokens + receipt.ended.stateless_tokens).toBe(receipt.ended.tokens);
     expect(receipt.enforcers.applied).toBe(2);
     expect(receipt.enforcers.propagation_ms).toBe(status.propagation.propagationMs);
     expect(status.receipt).toMatchObject({ attempts: 4 });

@@ -168,6 +168,7 @@ export function summarizeTermination(
     ended.sessionsInvalidated = marks.filter((m) => m.effect === 'INVALIDATED').map((m) => m.subject.id);
     // The refresh tokens back-channel logout revoked alongside (access tokens survive SI).
     ended.tokens = marks.filter((m) => m.subject.type === 'TOKEN').length;
+    ended.refreshTokens = ended.tokens; // only refresh tokens are marked under Session Invalidation
     residual = emptyResidual();
   } else {
     const roots =
@@ -197,22 +198,39 @@ function endedAmong(covered: Descendants, before: GraphView, now: number): Ended
     grants: covered.grants.filter((g) => alive(g.expiresAt, now) && !isNodeRevoked(g, before)).map((g) => g.id),
     agents: covered.agents.filter((a) => !isNodeRevoked(a, before)).map((a) => a.id),
     devices: [],
-    tokens: countLive(covered.tokens, before, now),
+    ...countLive(covered.tokens, before, now),
+    agentTasksCancelled: covered.agents
+      .filter((a) => !isNodeRevoked(a, before) && a.taskId && a.runtimeUrl && !hasNoLiveTask(a))
+      .map((a) => a.id),
     agentTasksTerminal: covered.agents.filter((a) => !isNodeRevoked(a, before) && hasNoLiveTask(a)).map((a) => a.id),
   };
 }
 
-function countLive(tokens: readonly TokenNode[], before: GraphView, now: number): number {
-  let live = 0;
-  for (const token of tokens) if (token.expiresAt > now && !isNodeRevoked(token, before)) live++;
-  return live;
+/** Live tokens ended, split by what ending them means: refresh, reference (stopped now), stateless (see residual). */
+function countLive(
+  tokens: readonly TokenNode[],
+  before: GraphView,
+  now: number,
+): Pick<Ended, 'tokens' | 'refreshTokens' | 'referenceTokens' | 'statelessTokens'> {
+  const counts = { tokens: 0, refreshTokens: 0, referenceTokens: 0, statelessTokens: 0 };
+  for (const token of tokens) {
+    if (token.expiresAt <= now || isNodeRevoked(token, before)) continue;
+    counts.tokens++;
+    if (token.kind === 'REFRESH') counts.refreshTokens++;
+    else if (token.format === 'REFERENCE') counts.referenceTokens++;
+    else counts.statelessTokens++;
+  }
+  return counts;
 }
 
-/** Stateless JWTs validated offline cannot be recalled: they live until `exp` (oauth-token-lifecycle.md §6). */
+/**
+ * Stateless JWTs validated offline cannot be recalled: they live until `exp` (oauth-token-lifecycle.md §6).
+ * A refresh token is not among them, whatever its format: only the RP's token endpoint takes it, and it asks the ledger.
+ */
 export function residualOf(tokens: readonly TokenNode[], now: number): Residual {
   const residual = emptyResidual();
   for (const token of tokens) {
-    if (token.format !== 'JWT' || token.expiresAt <= now) continue;
+    if (token.format !== 'JWT' || token.kind === 'REFRESH' || token.expiresAt <= now) continue;
     const cls = token.binding === 'BEARER' ? residual.bearer : residual.deviceBound;
     cls.count += 1;
     cls.latestExpiry = Math.max(cls.latestExpiry ?? 0, token.expiresAt);
@@ -232,6 +250,10 @@ const emptyEnded = (): Ended => ({
   agents: [],
   devices: [],
   tokens: 0,
+  refreshTokens: 0,
+  referenceTokens: 0,
+  statelessTokens: 0,
+  agentTasksCancelled: [],
   agentTasksTerminal: [],
 });
 

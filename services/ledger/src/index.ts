@@ -9,4 +9,5 @@ export { SsfPoller } from './idp/ssf/poller.ts';
 export { SsfStreamClient } from './idp/ssf/streams.ts';
 export { FileCheckpoint } from './reactors/checkpoint.ts';
 export { TerminationReactor, RECEIPT_EVENT, type ReceiptTarget, type TerminationReactorOptions } from './reactors/termination-reactor.ts';
+export { acknowledgement } from './idp/acknowledgement.ts';
 export { appendToTermination } from './reactors/append-to-termination.ts';

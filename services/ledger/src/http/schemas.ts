@@ -176,7 +176,15 @@ export const terminationSchema = {
         grants: { type: 'array', items: { type: 'string' } },
         agents: { type: 'array', items: { type: 'string' } },
         devices: { type: 'array', items: { type: 'string' } },
-        tokens: { type: 'integer' },
+        tokens: { type: 'integer', description: 'Live tokens ended: refreshTokens + referenceTokens + statelessTokens' },
+        refreshTokens: { type: 'integer' },
+        referenceTokens: { type: 'integer', description: 'Opaque access and agent tokens: stopped now' },
+        statelessTokens: { type: 'integer', description: 'JWTs refused at online checks, valid offline until exp (see residual)' },
+        agentTasksCancelled: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Agents whose live task the ledger cancels (A2A CancelTask)',
+        },
         agentTasksTerminal: {
           type: 'array',
           items: { type: 'string' },

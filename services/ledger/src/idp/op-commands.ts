@@ -1,3 +1,4 @@
+import { acknowledgement } from './acknowledgement.ts';
 import type { TerminationRecord } from '@killswitch/projections';
 import { JwtRejected, unverifiedIssuer, verifyJwt, type MessageType } from '@killswitch/protocols';
 import type { AccountState } from '@killswitch/projections';
@@ -58,30 +59,10 @@ export function terminationSummary(records: readonly TerminationRecord[]) {
   return {
     termination_ids: records.map((r) => r.terminationId),
     scope: records[0]?.request.scope.toLowerCase() ?? null,
-    ended: {
-      sessions: applied.reduce((n, a) => n + a.ended.sessionsRevoked.length + a.ended.sessionsInvalidated.length, 0),
-      grants: applied.reduce((n, a) => n + a.ended.grants.length, 0),
-      agents: applied.reduce((n, a) => n + a.ended.agents.length, 0),
-      tokens: applied.reduce((n, a) => n + a.ended.tokens, 0),
-    },
-    residual: {
-      bearer: {
-        count: applied.reduce((n, a) => n + a.residual.bearer.count, 0),
-        latest_exp: latest(applied.map((a) => a.residual.bearer.latestExpiry)),
-      },
-      device_bound: {
-        count: applied.reduce((n, a) => n + a.residual.deviceBound.count, 0),
-        latest_exp: latest(applied.map((a) => a.residual.deviceBound.latestExpiry)),
-      },
-    },
+    ...acknowledgement(applied),
     ipsie: applied[0] ? { level: applied[0].verdict.level, meets: applied.every((a) => a.verdict.meets) } : null,
   };
 }
-
-const latest = (values: Array<number | null>) => {
-  const present = values.filter((v): v is number => v !== null);
-  return present.length > 0 ? Math.floor(Math.max(...present) / 1000) : null;
-};
 
 /** OpenID Provider Commands (draft 02): validation, account lifecycle and Invalidate Functionality. */
 export class OpCommands {

@@ -5,6 +5,7 @@ import type { EventStore, RecordedEvent, Subscription } from '@killswitch/event-
 import { sessionGraph, terminationStatus, type ProjectionHost, type TerminationRecord } from '@killswitch/projections';
 import type { SigningKey } from '@killswitch/protocols';
 import type { DomainEvent } from '@killswitch/schemas';
+import { acknowledgement } from '../idp/acknowledgement.ts';
 import { appendToTermination } from './append-to-termination.ts';
 import type { FileCheckpoint } from './checkpoint.ts';
 
@@ -165,17 +166,7 @@ export class TerminationReactor {
       scope: record.request.scope.toLowerCase(),
       reason: record.request.reason,
       received_at: seconds(record.request.requestedAt),
-      ended: applied && {
-        sessions: applied.ended.sessionsRevoked.length + applied.ended.sessionsInvalidated.length,
-        grants: applied.ended.grants.length,
-        agents: applied.ended.agents.length,
-        tokens: applied.ended.tokens,
-        agent_tasks_already_terminal: applied.ended.agentTasksTerminal.length,
-      },
-      residual: applied && {
-        bearer: { count: applied.residual.bearer.count, latest_exp: seconds(applied.residual.bearer.latestExpiry) },
-        device_bound: { count: applied.residual.deviceBound.count, latest_exp: seconds(applied.residual.deviceBound.latestExpiry) },
-      },
+      ...(applied ? acknowledgement([applied]) : { ended: null, residual: null }),
       ipsie: applied && { level: applied.verdict.level, meets: applied.verdict.meets },
       enforcers: {
         applied: Object.keys(record.propagation.enforcers).length,
