@@ -27,6 +27,7 @@ interface Figures {
   rssAfterIngestMb: number;
   rssGrowthPerLiveTokenBytes: number;
   restartToReadyMs: number;
+  durableLagMs: number;
   rebuildEventsPerSecond: number;
   asOfBlastRadius: { p50: number; p99: number };
   asOfInventory: { p50: number; p99: number };
@@ -50,6 +51,7 @@ export async function benchScale(events: number): Promise<void> {
       'restart ratio',
       `${fmt(full.restartToReadyMs / Math.max(1, baseline.restartToReadyMs), 2)} (${fmt(full.events)} vs ${fmt(baseline.events)} events)`,
     ],
+    row('durable read models behind the ingest, at its end', (f) => `${fmt(f.durableLagMs)} ms`),
     row('rebuild of the durable read models', (f) => `${fmt(f.rebuildEventsPerSecond)} events/s`),
     row('as-of blast radius of a user', (f) => `p50 ${fmt(f.asOfBlastRadius.p50, 2)} ms, p99 ${fmt(f.asOfBlastRadius.p99, 2)} ms`),
     row('as-of inventory of a user', (f) => `p50 ${fmt(f.asOfInventory.p50, 2)} ms, p99 ${fmt(f.asOfInventory.p99, 2)} ms`),
@@ -126,8 +128,12 @@ async function measure(events: number): Promise<Figures> {
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     const ingestSeconds = (performance.now() - started) / 1000;
-    await waitReady(server.url);
+    const ingested = await waitReady(server.url);
     const rss = rssMb(server.child);
+    // The durable read models follow on their own thread: how far behind the ingest they finished.
+    const lagStarted = performance.now();
+    await waitDurable(server.url, ingested);
+    const durableLagMs = performance.now() - lagStarted;
 
     const midPosition = positionsByBatch[Math.floor(batches / 2)] ?? 1;
     const users = Math.max(1, Math.floor(batches / 4));
@@ -164,6 +170,7 @@ async function measure(events: number): Promise<Figures> {
       rssAfterIngestMb: rss,
       rssGrowthPerLiveTokenBytes: ((rss - rssBefore) * 1024 * 1024) / Math.max(1, liveTokens),
       restartToReadyMs,
+      durableLagMs,
       rebuildEventsPerSecond,
       asOfBlastRadius: asOfBlast,
       asOfInventory,
@@ -225,6 +232,16 @@ async function waitReady(url: string): Promise<number> {
     if (response?.status === 200) return ((await response.json()) as { head: number }).head;
     await response?.arrayBuffer();
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Resolves once the durable read models have committed `position`. */
+async function waitDurable(url: string, position: number): Promise<void> {
+  for (;;) {
+    const response = await fetch(`${url}/readyz`).catch(() => null);
+    const body = (await response?.json().catch(() => null)) as { durable?: number } | null;
+    if ((body?.durable ?? 0) >= position) return;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -1,16 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.ts';
 
-export function opsRoutes(app: FastifyInstance, { host, store, metrics, signingKey }: RouteDeps): void {
+export function opsRoutes(app: FastifyInstance, { host, store, metrics, signingKey, ledger }: RouteDeps): void {
   app.get('/healthz', { schema: { summary: 'Liveness', tags: ['ops'] } }, async () => ({ status: 'ok' }));
 
   app.get(
     '/readyz',
-    { schema: { summary: 'Readiness: projections have caught up and follow live', tags: ['ops'] } },
+    {
+      schema: {
+        summary:
+          'Readiness: the in-memory projections have caught up and follow live. `position`: theirs; `durable`: what the read models on disk have committed (history queries wait for it); `head`: the store’s',
+        tags: ['ops'],
+      },
+    },
     async (_request, reply) => {
       const head = await store.headPosition();
       const ready = host.isLive;
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'starting', position: host.position, head });
+      return reply
+        .status(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'starting', position: host.position, durable: ledger.deps.readModels.checkpoint, head });
     },
   );
 
