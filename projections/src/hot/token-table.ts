@@ -2,6 +2,10 @@ import type { Lineage } from '@killswitch/domain';
 import type { TokenMintedTypes } from '@killswitch/schemas';
 import { reviveInstance } from '../projection.ts';
 
+/** A lineage as a string key (interning, origin keys). */
+export const lineageKey = (lineage: Lineage) =>
+  `${lineage.sessions.join('\u0001')}\u0000${lineage.agents.join('\u0001')}\u0000${lineage.grants.join('\u0001')}\u0000${lineage.deviceId ?? ''}`;
+
 /** Interned strings by small id (-1 is null): a value repeated by many tokens is held once. */
 export class StringPool {
   private readonly ids = new Map<string, number>();
@@ -23,13 +27,17 @@ export class StringPool {
   }
 }
 
+/** The least a token's origin says: whose, and from where. */
+export interface PlainOrigin {
+  readonly userId: string;
+  readonly lineage: Lineage;
+}
+
 /**
  * Where tokens come from: a user and a lineage, with the dense ids a check reads. Every token
  * minted in one session (or by one agent) shares one origin, so a token holds a single number.
  */
-export interface TokenOrigin {
-  readonly userId: string;
-  readonly lineage: Lineage;
+export interface TokenOrigin extends PlainOrigin {
   /** Dense ids: user, device, nearest session/agent/grant (-1: none), and any further ancestors. */
   readonly du: number;
   readonly dd: number;
@@ -55,7 +63,7 @@ export interface TokenFields {
 }
 
 /** A token as read back: its fields with its origin's. */
-export type TableToken = TokenFields & TokenOrigin;
+export type TableToken<O extends PlainOrigin = TokenOrigin> = TokenFields & O;
 
 const STRING_COLUMNS = ['kind', 'format', 'binding', 'bindingThumbprint', 'clientId', 'scope', 'sessionId', 'agentId'] as const;
 const STRIDE = STRING_COLUMNS.length;
@@ -65,7 +73,7 @@ const STRIDE = STRING_COLUMNS.length;
  * interned strings), found by id through one map. About 60 bytes of columns per token beside the
  * map entry, instead of a ~400-byte object; slots of expired tokens are reused.
  */
-export class TokenTable {
+export class TokenTable<O extends PlainOrigin = TokenOrigin> {
   private readonly slots = new Map<string, number>();
   private readonly freeSlots: number[] = [];
   private highWater = 0;
@@ -73,13 +81,13 @@ export class TokenTable {
   private issuedAt = new Float64Array(1024);
   private origin = new Int32Array(1024);
   private strings = new Int32Array(1024 * STRIDE);
-  private readonly origins: TokenOrigin[] = [];
+  private readonly origins: O[] = [];
   private readonly originIds = new Map<string, number>();
   private readonly pool = new StringPool();
 
   /** A table back from a hot snapshot's structured clone. */
-  static revive(data: unknown): TokenTable {
-    const table = reviveInstance(TokenTable, data);
+  static revive<O extends PlainOrigin = TokenOrigin>(data: unknown): TokenTable<O> {
+    const table = reviveInstance(TokenTable, data) as unknown as TokenTable<O>;
     (table as unknown as { pool: StringPool }).pool = reviveInstance(StringPool, table.pool);
     return table;
   }
@@ -89,7 +97,7 @@ export class TokenTable {
   }
 
   /** The shared origin for tokens of this user and lineage (`key` identifies the pair). */
-  originOf(key: string, make: () => TokenOrigin): number {
+  originOf(key: string, make: () => O): number {
     let id = this.originIds.get(key);
     if (id === undefined) {
       id = this.origins.length;
@@ -130,11 +138,11 @@ export class TokenTable {
     return this.issuedAt[slot] as number;
   }
 
-  originAt(slot: number): TokenOrigin {
-    return this.origins[this.origin[slot] as number] as TokenOrigin;
+  originAt(slot: number): O {
+    return this.origins[this.origin[slot] as number] as O;
   }
 
-  get(tokenId: string): TableToken | undefined {
+  get(tokenId: string): TableToken<O> | undefined {
     const slot = this.slots.get(tokenId);
     return slot === undefined ? undefined : this.read(slot);
   }
@@ -153,11 +161,11 @@ export class TokenTable {
   }
 
   /** Every token, read back (canonical snapshots and rebuild checks; not for hot paths). */
-  toMap(): Map<string, TableToken> {
+  toMap(): Map<string, TableToken<O>> {
     return new Map([...this.slots].map(([id, slot]) => [id, this.read(slot)]));
   }
 
-  private read(slot: number): TableToken {
+  private read(slot: number): TableToken<O> {
     const base = slot * STRIDE;
     const string = (i: number) => this.pool.value(this.strings[base + i] as number);
     return {

@@ -1,7 +1,9 @@
 import type { Lineage, Revocation, RevocationLookups } from '@killswitch/domain';
 import type { ExpiryQueue } from '../hot/expiry-queue.ts';
 import { reviveInstance } from '../projection.ts';
-import { TokenTable, type TableToken } from '../hot/token-table.ts';
+import { lineageKey, TokenTable, type TableToken } from '../hot/token-table.ts';
+
+export { lineageKey } from '../hot/token-table.ts';
 import { DenseIds, FlagArray, InstantArray } from './dense.ts';
 
 export interface RevokedEntry extends Revocation {
@@ -169,9 +171,6 @@ export class TenantRevocationIndex implements RevocationLookups {
     return this.revokedTokens.get(id);
   }
 }
-
-export const lineageKey = (lineage: Lineage) =>
-  `${lineage.sessions.join('\u0001')}\u0000${lineage.agents.join('\u0001')}\u0000${lineage.grants.join('\u0001')}\u0000${lineage.deviceId ?? ''}`;
 
 export interface RevocationStatusState {
   readonly tenants: Map<string, TenantRevocationIndex>;

@@ -40,7 +40,7 @@ export const sessionGraph: Projection<SessionGraphState> = {
   revive(data) {
     const state = data as SessionGraphState;
     return {
-      tenants: new Map([...state.tenants].map(([tenant, graph]) => [tenant, reviveInstance(TenantGraph, graph)])),
+      tenants: new Map([...state.tenants].map(([tenant, graph]) => [tenant, TenantGraph.revive(graph)])),
       expiries: new Map([...state.expiries].map(([tenant, queue]) => [tenant, reviveInstance(ExpiryQueue<string>, queue)])),
       clock: state.clock,
     };
@@ -55,7 +55,7 @@ export const sessionGraph: Projection<SessionGraphState> = {
             sessions: g.sessions,
             grants: g.grants,
             agents: g.agents,
-            tokens: g.tokens,
+            tokens: g.tokens.toMap(),
             devices: g.devices,
             children: g.children,
             lastActivity: g.lastActivity,
@@ -118,17 +118,7 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
     }
     case 'TokenMinted': {
       const d = event.data;
-      graph.tokens.set(d.tokenId, {
-        id: d.tokenId,
-        userId: d.userId,
-        issuedAt: d.issuedAt,
-        lineage: graph.internLineage(d.lineage),
-        revoked: null,
-        kind: d.kind,
-        format: d.format,
-        binding: d.binding,
-        expiresAt: d.expiresAt,
-      });
+      graph.tokens.add(d, d.userId, graph.internLineage(d.lineage));
       graph.user(d.userId).tokens.add(d.tokenId);
       if (d.agentId) graph.childrenOf(`agent:${d.agentId}`).tokens.add(d.tokenId);
       if (d.grantId) graph.childrenOf(`grant:${d.grantId}`).tokens.add(d.tokenId);
@@ -208,7 +198,7 @@ function subjectRevoked(graph: TenantGraph, d: EventData<'SubjectRevoked'>): voi
     else session.revoked ??= revocation;
     return;
   }
-  const node =
-    type === 'AGENT' ? graph.agents.get(id) : type === 'GRANT' ? graph.grants.get(id) : type === 'TOKEN' ? graph.tokens.get(id) : undefined;
+  if (type === 'TOKEN') return graph.tokens.revoke(id, revocation);
+  const node = type === 'AGENT' ? graph.agents.get(id) : type === 'GRANT' ? graph.grants.get(id) : undefined;
   if (node) node.revoked ??= revocation;
 }

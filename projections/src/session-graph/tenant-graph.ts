@@ -11,6 +11,9 @@ import {
   type SubjectRef,
   type TokenNode,
 } from '@killswitch/domain';
+import type { EventData } from '@killswitch/schemas';
+import { lineageKey, TokenTable, type PlainOrigin } from '../hot/token-table.ts';
+import { reviveInstance } from '../projection.ts';
 
 interface UserNode {
   readonly sessions: Set<string>;
@@ -28,6 +31,81 @@ interface Children {
   readonly tokens: Set<string>;
 }
 
+/**
+ * The graph's live tokens: a token table (one shared origin per user and lineage, columns for
+ * the rest) and the few that were revoked one by one. Nodes are built when read.
+ */
+export class GraphTokens {
+  private table = new TokenTable<PlainOrigin>();
+  private readonly revoked = new Map<string, Revocation>();
+
+  /** The tokens back from a hot snapshot's structured clone. */
+  static revive(data: unknown): GraphTokens {
+    const tokens = reviveInstance(GraphTokens, data);
+    tokens.table = TokenTable.revive<PlainOrigin>(tokens.table);
+    return tokens;
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  has(tokenId: string): boolean {
+    return this.table.has(tokenId);
+  }
+
+  add(d: EventData<'TokenMinted'>, userId: string, lineage: Lineage): void {
+    const origin = this.table.originOf(`${userId}\u0003${lineageKey(lineage)}`, () => ({ userId, lineage }));
+    this.table.set(d.tokenId, origin, {
+      expiresAt: d.expiresAt,
+      issuedAt: d.issuedAt,
+      kind: d.kind,
+      format: d.format,
+      binding: d.binding,
+      bindingThumbprint: null,
+      clientId: null,
+      scope: null,
+      sessionId: null,
+      agentId: null,
+    });
+  }
+
+  get(tokenId: string): TokenNode | undefined {
+    const t = this.table.get(tokenId);
+    if (!t) return undefined;
+    return {
+      id: tokenId,
+      userId: t.userId,
+      issuedAt: t.issuedAt,
+      lineage: t.lineage,
+      revoked: this.revoked.get(tokenId) ?? null,
+      kind: t.kind,
+      format: t.format,
+      binding: t.binding,
+      expiresAt: t.expiresAt,
+    };
+  }
+
+  /** The first revocation of a live token (later ones change nothing). */
+  revoke(tokenId: string, revocation: Revocation): void {
+    if (this.table.has(tokenId) && !this.revoked.has(tokenId)) this.revoked.set(tokenId, revocation);
+  }
+
+  revokedOf(tokenId: string): Revocation | undefined {
+    return this.revoked.get(tokenId);
+  }
+
+  delete(tokenId: string): void {
+    this.table.delete(tokenId);
+    this.revoked.delete(tokenId);
+  }
+
+  /** Every token as a node (canonical snapshots; not for hot paths). */
+  toMap(): Map<string, TokenNode> {
+    return new Map([...this.table.keys()].map((id) => [id, this.get(id) as TokenNode]));
+  }
+}
+
 const noChildren = (): Children => ({ sessions: new Set(), grants: new Set(), agents: new Set(), tokens: new Set() });
 
 /** One tenant's session graph: lineage in both directions, for blast radius and termination planning. */
@@ -36,12 +114,20 @@ export class TenantGraph implements GraphView, RevocationLookups {
   readonly sessions = new Map<string, SessionNode>();
   readonly grants = new Map<string, GrantNode>();
   readonly agents = new Map<string, AgentNode>();
-  readonly tokens = new Map<string, TokenNode>();
+  /** Live tokens, by column (see `GraphTokens`). */
+  readonly tokens = new GraphTokens();
   readonly devices = new Map<string, { sessions: Set<string>; notBefore: Revocation | null }>();
   /** Latest activity per session (its start until an activity is recorded): activity is coalesced against it. */
   readonly lastActivity = new Map<string, number>();
   /** Parent node key (`session:id`, `agent:id`, `grant:id`) → its children. */
   readonly children = new Map<string, Children>();
+
+  /** A graph back from a hot snapshot's structured clone. */
+  static revive(data: unknown): TenantGraph {
+    const graph = reviveInstance(TenantGraph, data);
+    (graph as unknown as { tokens: GraphTokens }).tokens = GraphTokens.revive(graph.tokens);
+    return graph;
+  }
 
   user(userId: string): UserNode {
     let user = this.users.get(userId);
@@ -108,7 +194,7 @@ export class TenantGraph implements GraphView, RevocationLookups {
     return this.grants.get(id)?.revoked ?? undefined;
   }
   revokedToken(id: string) {
-    return this.tokens.get(id)?.revoked ?? undefined;
+    return this.tokens.revokedOf(id);
   }
 
   // GraphView
