@@ -67,6 +67,8 @@ export type TableToken<O extends PlainOrigin = TokenOrigin> = TokenFields & O;
 
 const STRING_COLUMNS = ['kind', 'format', 'binding', 'bindingThumbprint', 'clientId', 'scope', 'sessionId', 'agentId'] as const;
 const STRIDE = STRING_COLUMNS.length;
+/** Where each string column sits in a slot's stride. */
+export const COLUMN = Object.fromEntries(STRING_COLUMNS.map((name, i) => [name, i])) as Record<(typeof STRING_COLUMNS)[number], number>;
 
 /**
  * The live tokens of a tenant, by column: a slot per token in typed arrays (times, origin,
@@ -118,7 +120,7 @@ export class TokenTable<O extends PlainOrigin = TokenOrigin> {
     this.issuedAt[slot] = fields.issuedAt;
     this.origin[slot] = origin;
     const base = slot * STRIDE;
-    STRING_COLUMNS.forEach((column, i) => (this.strings[base + i] = this.pool.id(fields[column])));
+    for (let i = 0; i < STRIDE; i++) this.strings[base + i] = this.pool.id(fields[STRING_COLUMNS[i] as (typeof STRING_COLUMNS)[number]]);
   }
 
   /** The token's slot, or -1: the columns below read a slot without building an object. */
@@ -165,22 +167,26 @@ export class TokenTable<O extends PlainOrigin = TokenOrigin> {
     return new Map([...this.slots].map(([id, slot]) => [id, this.read(slot)]));
   }
 
+  /** String column `column` (an index into `STRING_COLUMNS`) of a slot. */
+  stringAt(slot: number, column: number): string | null {
+    return this.pool.value(this.strings[slot * STRIDE + column] as number);
+  }
+
+  // No closures or spreads here: this runs once per token a blast radius or a receipt reads.
   private read(slot: number): TableToken<O> {
-    const base = slot * STRIDE;
-    const string = (i: number) => this.pool.value(this.strings[base + i] as number);
-    return {
-      ...this.originAt(slot),
+    const fields: TokenFields = {
       expiresAt: this.expiresAt[slot] as number,
       issuedAt: this.issuedAt[slot] as number,
-      kind: string(0) as TokenMintedTypes.TokenKind,
-      format: string(1) as TokenMintedTypes.TokenFormat,
-      binding: string(2) as TokenMintedTypes.TokenBinding,
-      bindingThumbprint: string(3),
-      clientId: string(4),
-      scope: string(5),
-      sessionId: string(6),
-      agentId: string(7),
+      kind: this.stringAt(slot, COLUMN.kind) as TokenMintedTypes.TokenKind,
+      format: this.stringAt(slot, COLUMN.format) as TokenMintedTypes.TokenFormat,
+      binding: this.stringAt(slot, COLUMN.binding) as TokenMintedTypes.TokenBinding,
+      bindingThumbprint: this.stringAt(slot, COLUMN.bindingThumbprint),
+      clientId: this.stringAt(slot, COLUMN.clientId),
+      scope: this.stringAt(slot, COLUMN.scope),
+      sessionId: this.stringAt(slot, COLUMN.sessionId),
+      agentId: this.stringAt(slot, COLUMN.agentId),
     };
+    return Object.assign(fields, this.originAt(slot));
   }
 
   private grow(): void {

@@ -12,7 +12,7 @@ import {
   type TokenNode,
 } from '@killswitch/domain';
 import type { EventData } from '@killswitch/schemas';
-import { lineageKey, TokenTable, type PlainOrigin } from '../hot/token-table.ts';
+import { COLUMN, lineageKey, TokenTable, type PlainOrigin } from '../hot/token-table.ts';
 import { reviveInstance } from '../projection.ts';
 
 interface UserNode {
@@ -71,18 +71,20 @@ export class GraphTokens {
   }
 
   get(tokenId: string): TokenNode | undefined {
-    const t = this.table.get(tokenId);
-    if (!t) return undefined;
+    const table = this.table;
+    const slot = table.slot(tokenId);
+    if (slot < 0) return undefined;
+    const origin = table.originAt(slot);
     return {
       id: tokenId,
-      userId: t.userId,
-      issuedAt: t.issuedAt,
-      lineage: t.lineage,
-      revoked: this.revoked.get(tokenId) ?? null,
-      kind: t.kind,
-      format: t.format,
-      binding: t.binding,
-      expiresAt: t.expiresAt,
+      userId: origin.userId,
+      issuedAt: table.issuedAtOf(slot),
+      lineage: origin.lineage,
+      revoked: this.revoked.size > 0 ? (this.revoked.get(tokenId) ?? null) : null,
+      kind: table.stringAt(slot, COLUMN.kind) as TokenNode['kind'],
+      format: table.stringAt(slot, COLUMN.format) as TokenNode['format'],
+      binding: table.stringAt(slot, COLUMN.binding) as TokenNode['binding'],
+      expiresAt: table.expiresAtOf(slot),
     };
   }
 
