@@ -89,6 +89,20 @@ describe('agent task lifecycle', () => {
     expect(cancelled).toEqual(['task-live']);
     const status = (await ledger.call('GET', `/v1/tenants/acme/terminations/${id}`)).body;
     expect(status.agentCancellations).toEqual([{ agentId: 'live', taskId: 'task-live', outcome: 'canceled', error: null }]);
+
+    // Coverage: every node of alice's ended, each agent's task accounted for; no enforcer runs here.
+    await ledger.call('POST', '/v1/tenants/acme/facts', { facts: [{ type: 'session.started', sessionId: 'al-after', userId: 'alice' }] });
+    const coverage = (await ledger.call('GET', `/v1/tenants/acme/terminations/${id}/coverage`)).body;
+    expect(coverage.nodes.allEnded).toBe(true);
+    expect(coverage.nodes.sessions).toEqual([{ id: 'al-s1', state: 'revoked', ended: true }]); // not the sign-in after it
+    expect(Object.fromEntries(coverage.nodes.agents.map((a: { id: string; task: string }) => [a.id, a.task]))).toEqual({
+      done: 'already_terminal',
+      live: 'cancelled',
+      stopped: 'already_terminal',
+    });
+    expect(coverage.enforcers).toEqual({ allApplied: null, applied: [], missing: null });
+    expect(coverage.complete).toBe(false); // propagation to enforcers never completed
+    expect((await ledger.call('GET', '/v1/tenants/acme/terminations/nope/coverage')).status).toBe(404);
   });
 
   it('the acknowledgement splits what ended exactly: refresh, reference, stateless bearer and DPoP-bound, agent tasks', async () => {

@@ -115,6 +115,13 @@ describe.skipIf(brokers === null)('receipts to the IdP and agent cancellation', 
     });
     expect(receipt.ended.refresh_tokens + receipt.ended.reference_tokens + receipt.ended.stateless_tokens).toBe(receipt.ended.tokens);
     expect(receipt.enforcers.applied).toBe(2);
+    // Coverage: every node of the revoked session ended, both live enforcers applied it, the JWTs left and until when.
+    const coverage = (await h.ledger.call('GET', `/v1/tenants/acme/terminations/${terminationId}/coverage`)).body;
+    expect(coverage.nodes.allEnded).toBe(true);
+    expect(coverage.enforcers).toMatchObject({ allApplied: true, missing: [] });
+    expect(coverage.enforcers.applied.map((e: { enforcerId: string }) => e.enforcerId).sort()).toEqual(['r-enforcer-1', 'r-enforcer-2']);
+    expect(coverage.residual).toMatchObject({ bearer: { count: 2 }, stillValidNow: true });
+    expect(coverage.complete).toBe(true);
     expect(receipt.enforcers.propagation_ms).toBe(status.propagation.propagationMs);
     expect(status.receipt).toMatchObject({ attempts: 4 });
     expect(status.receipt.failures).toHaveLength(3);

@@ -24,6 +24,7 @@ import {
 } from '@killswitch/projections';
 import type { EventData } from '@killswitch/schemas';
 import type { Fact } from './facts.ts';
+import { coverageOf } from './coverage.ts';
 import { planFacts, toAppendRequests } from './ingest.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { LineageResolver } from './lineage-resolver.ts';
@@ -245,6 +246,12 @@ export class Ledger {
   /** Durable reads wait until the read-model writer has committed what the in-memory projections have applied. */
   durableCaughtUp(): Promise<void> {
     return this.deps.readModels.caughtUp(this.deps.host.position);
+  }
+
+  /** Did a termination reach every node of its target and every live enforcer, and what is still exposed. */
+  coverage(tenant: string, terminationId: string) {
+    const record = this.termination(tenant, terminationId);
+    return record ? coverageOf(record, this.graph(tenant), this.deps.now()) : undefined;
   }
 
   blastRadius(tenant: string, subject: SubjectRef) {

@@ -114,6 +114,25 @@ export function terminationRoutes(app: FastifyInstance, { ledger, metrics }: Rou
     },
   );
 
+  app.get<{ Params: { tenant: string; terminationId: string } }>(
+    '/v1/tenants/:tenant/terminations/:terminationId/coverage',
+    {
+      config: { role: 'read' },
+      schema: {
+        summary:
+          'Coverage: every session, grant and agent of the target ended (as the graph has them now), every enforcer live at completion applied it, stateless exposure left and until when',
+        tags: ['terminations'],
+        params: { ...tenantParams, required: ['tenant', 'terminationId'], properties: { ...tenantParams.properties, terminationId: id } },
+        response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorBodySchema },
+      },
+    },
+    async (request) => {
+      const coverage = ledger.coverage(request.params.tenant, request.params.terminationId);
+      if (!coverage) throw new HttpError(404, 'ERR_UNKNOWN_TERMINATION', 'no such termination');
+      return coverage;
+    },
+  );
+
   app.get<{ Params: { tenant: string }; Querystring: ListQuery }>(
     '/v1/tenants/:tenant/terminations',
     {
