@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgement, FileCheckpoint, TerminationReactor } from '@killswitch/ledger';
+import { startAgentRuntime, type AgentRuntime } from '../src/agent-runtime.ts';
 import { waitUntil } from '../src/kafka-harness.ts';
 import { PUBLIC_BASE_URL, startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
@@ -13,22 +12,12 @@ import { PUBLIC_BASE_URL, startTestLedger, type TestLedger } from '../src/test-l
  */
 describe('agent task lifecycle', () => {
   let ledger: TestLedger;
-  let runtime: Server;
+  let runtime: AgentRuntime;
   let reactor: TerminationReactor;
-  const cancelled: string[] = [];
+  const cancelled = () => runtime.calls.map((c) => c.params.id);
 
   beforeAll(async () => {
-    runtime = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        const call = JSON.parse(body) as { id: string; method: string; params: { id: string } };
-        cancelled.push(call.params.id);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result: { id: call.params.id, status: { state: 'TASK_STATE_CANCELED' } } }));
-      });
-    });
-    await new Promise<void>((resolve) => runtime.listen(0, '127.0.0.1', resolve));
+    runtime = await startAgentRuntime();
     ledger = await startTestLedger();
     reactor = new TerminationReactor(
       ledger.runtime.store,
@@ -42,11 +31,11 @@ describe('agent task lifecycle', () => {
   afterAll(async () => {
     await reactor?.stop();
     await ledger?.destroy();
-    await new Promise((resolve) => runtime?.close(resolve));
+    await runtime?.close();
   });
 
   it('a Global Revocation cancels only live tasks, and counts the already-terminal ones apart', async () => {
-    const runtimeUrl = `http://127.0.0.1:${(runtime.address() as AddressInfo).port}/a2a`;
+    const runtimeUrl = runtime.url;
     const facts = (list: unknown[]) => ledger.call('POST', '/v1/tenants/acme/facts', { facts: list });
     expect(
       (
@@ -86,7 +75,7 @@ describe('agent task lifecycle', () => {
       'the live task cancelled',
     );
     await new Promise((r) => setTimeout(r, 300));
-    expect(cancelled).toEqual(['task-live']);
+    expect(cancelled()).toEqual(['task-live']);
     const status = (await ledger.call('GET', `/v1/tenants/acme/terminations/${id}`)).body;
     expect(status.agentCancellations).toEqual([{ agentId: 'live', taskId: 'task-live', outcome: 'canceled', error: null }]);
 
@@ -106,7 +95,7 @@ describe('agent task lifecycle', () => {
   });
 
   it('the acknowledgement splits what ended exactly: refresh, reference, stateless bearer and DPoP-bound, agent tasks', async () => {
-    const runtimeUrl = `http://127.0.0.1:${(runtime.address() as AddressInfo).port}/a2a`;
+    const runtimeUrl = runtime.url;
     const now = Date.now();
     const token = (tokenId: string, kind: string, format: string, extra: Record<string, unknown> = {}) => ({
       type: 'token.minted',

@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { RECEIPT_EVENT, startRelay, type Relay } from '@killswitch/relay';
+import { startAgentRuntime, type AgentRuntime } from '../src/agent-runtime.ts';
 import { endpoint, PUSH_AUTHORIZATION, startIdpHarness, type IdpHarness } from '../src/idp-harness.ts';
 import { kafkaBrokers, startEnforcerProcess, waitUntil, type EnforcerProcess } from '../src/kafka-harness.ts';
 import { PUBLIC_BASE_URL } from '../src/test-ledger.ts';
@@ -13,24 +12,13 @@ const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
 describe.skipIf(brokers === null)('receipts to the IdP and agent cancellation', () => {
   let h: IdpHarness;
   let relay: Relay;
-  let runtime: Server;
-  const cancelled: Array<{ method: string; params: { id: string } }> = [];
+  let runtime: AgentRuntime;
   const enforcers: EnforcerProcess[] = [];
 
   beforeAll(async () => {
-    runtime = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        const call = JSON.parse(body) as { id: string; method: string; params: { id: string } };
-        cancelled.push(call);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result: { id: call.params.id, status: { state: 'TASK_STATE_CANCELED' } } }));
-      });
-    });
-    await new Promise<void>((resolve) => runtime.listen(0, '127.0.0.1', resolve));
+    runtime = await startAgentRuntime();
     h = await startIdpHarness({ idpExtra: (idp) => ({ receipts: { endpointUrl: `${idp.url}/receipts` } }) });
-    const runtimeUrl = `http://127.0.0.1:${(runtime.address() as AddressInfo).port}/a2a`;
+    const runtimeUrl = runtime.url;
     await h.ledger.call('POST', '/v1/tenants/acme/facts', {
       facts: [{ type: 'agent.spawned', agentId: 'a-researcher', sessionId: 'a-laptop', runtimeUrl, taskId: 'task-42' }],
     });
@@ -61,7 +49,7 @@ describe.skipIf(brokers === null)('receipts to the IdP and agent cancellation', 
     await Promise.all(enforcers.map((e) => e.stop()));
     await relay?.stop();
     await h?.close();
-    await new Promise((resolve) => runtime?.close(resolve));
+    await runtime?.close();
   });
 
   it('the IdP receives a signed receipt (verified against the ledger JWKS) whose counts match, after its receiver recovered', async () => {
@@ -126,8 +114,8 @@ describe.skipIf(brokers === null)('receipts to the IdP and agent cancellation', 
     expect(status.receipt).toMatchObject({ attempts: 4 });
     expect(status.receipt.failures).toHaveLength(3);
 
-    await waitUntil(() => cancelled.length === 1, 10_000, 'CancelTask sent');
-    expect(cancelled[0]).toMatchObject({ method: 'CancelTask', params: { id: 'task-42' } });
+    await waitUntil(() => runtime.calls.length === 1, 10_000, 'CancelTask sent');
+    expect(runtime.calls[0]).toMatchObject({ method: 'CancelTask', params: { id: 'task-42' } });
     await waitUntil(
       async () => (await h.ledger.call('GET', `/v1/tenants/acme/terminations/${terminationId}`)).body.agentCancellations.length === 1,
     );

@@ -1,2 +1,3 @@
 export * from './test-ledger.ts';
 export * from './idp-harness.ts';
+export * from './agent-runtime.ts';

@@ -33,22 +33,6 @@ export interface PlainOrigin {
   readonly lineage: Lineage;
 }
 
-/**
- * Where tokens come from: a user and a lineage, with the dense ids a check reads. Every token
- * minted in one session (or by one agent) shares one origin, so a token holds a single number.
- */
-export interface TokenOrigin extends PlainOrigin {
-  /** Dense ids: user, device, nearest session/agent/grant (-1: none), and any further ancestors. */
-  readonly du: number;
-  readonly dd: number;
-  readonly ds0: number;
-  readonly da0: number;
-  readonly dg0: number;
-  readonly dsRest: readonly number[] | null;
-  readonly daRest: readonly number[] | null;
-  readonly dgRest: readonly number[] | null;
-}
-
 export interface TokenFields {
   readonly expiresAt: number;
   readonly issuedAt: number;
@@ -63,7 +47,7 @@ export interface TokenFields {
 }
 
 /** A token as read back: its fields with its origin's. */
-export type TableToken<O extends PlainOrigin = TokenOrigin> = TokenFields & O;
+export type TableToken<O extends PlainOrigin = PlainOrigin> = TokenFields & O;
 
 const STRING_COLUMNS = ['kind', 'format', 'binding', 'bindingThumbprint', 'clientId', 'scope', 'sessionId', 'agentId'] as const;
 const STRIDE = STRING_COLUMNS.length;
@@ -75,7 +59,7 @@ export const COLUMN = Object.fromEntries(STRING_COLUMNS.map((name, i) => [name, 
  * interned strings), found by id through one map. About 60 bytes of columns per token beside the
  * map entry, instead of a ~400-byte object; slots of expired tokens are reused.
  */
-export class TokenTable<O extends PlainOrigin = TokenOrigin> {
+export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   private readonly slots = new Map<string, number>();
   private readonly freeSlots: number[] = [];
   private highWater = 0;
@@ -88,7 +72,7 @@ export class TokenTable<O extends PlainOrigin = TokenOrigin> {
   private readonly pool = new StringPool();
 
   /** A table back from a hot snapshot's structured clone. */
-  static revive<O extends PlainOrigin = TokenOrigin>(data: unknown): TokenTable<O> {
+  static revive<O extends PlainOrigin = PlainOrigin>(data: unknown): TokenTable<O> {
     const table = reviveInstance(TokenTable, data) as unknown as TokenTable<O>;
     (table as unknown as { pool: StringPool }).pool = reviveInstance(StringPool, table.pool);
     return table;

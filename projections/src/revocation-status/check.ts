@@ -1,6 +1,5 @@
 import { findRevocation, type Lineage, type RevocationCause } from '@killswitch/domain';
-import type { TokenOrigin } from '../hot/token-table.ts';
-import type { TenantRevocationIndex } from './state.ts';
+import type { TenantRevocationIndex, TokenOrigin } from './state.ts';
 
 /** Claims of a JWT as an enforcement point sees them (JWT NumericDates, in seconds). */
 export interface CheckClaims {

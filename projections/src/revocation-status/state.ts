@@ -1,7 +1,7 @@
 import type { Lineage, Revocation, RevocationLookups } from '@killswitch/domain';
 import type { ExpiryQueue } from '../hot/expiry-queue.ts';
 import { reviveInstance } from '../projection.ts';
-import { lineageKey, TokenTable, type TableToken } from '../hot/token-table.ts';
+import { lineageKey, TokenTable, type PlainOrigin, type TableToken } from '../hot/token-table.ts';
 
 export { lineageKey } from '../hot/token-table.ts';
 import { DenseIds, FlagArray, InstantArray } from './dense.ts';
@@ -65,8 +65,14 @@ export function hotLineage(user: number, dense: DenseLineage): HotLineage {
   };
 }
 
+/**
+ * Where tokens come from: a user and a lineage, with the dense ids a check reads. Every token
+ * minted in one session (or by one agent) shares one origin, so a token holds a single number.
+ */
+export interface TokenOrigin extends PlainOrigin, HotLineage {}
+
 /** A live token as the index reads it back from its table. */
-export type IndexedToken = TableToken;
+export type IndexedToken = TableToken<TokenOrigin>;
 
 /** One tenant's hot revocation index: everything a check needs, nothing more. */
 export class TenantRevocationIndex implements RevocationLookups {
@@ -80,7 +86,7 @@ export class TenantRevocationIndex implements RevocationLookups {
   readonly sessions = new Map<string, IndexedSession>();
   readonly agents = new Map<string, IndexedIssued>();
   /** Live tokens, by column (see `TokenTable`). */
-  readonly tokens = new TokenTable();
+  readonly tokens = new TokenTable<TokenOrigin>();
   /** The hot path: dense ids, revocation flags and not-before instants in typed arrays that stay in cache. */
   readonly dense = {
     users: new DenseIds(),
@@ -99,7 +105,7 @@ export class TenantRevocationIndex implements RevocationLookups {
   /** An index back from a hot snapshot's structured clone. */
   static revive(data: unknown): TenantRevocationIndex {
     const index = reviveInstance(TenantRevocationIndex, data);
-    (index as unknown as { tokens: TokenTable }).tokens = TokenTable.revive(index.tokens);
+    (index as unknown as { tokens: TokenTable<TokenOrigin> }).tokens = TokenTable.revive<TokenOrigin>(index.tokens);
     for (const kind of Object.keys(index.dense) as Array<keyof TenantRevocationIndex['dense']>)
       index.dense[kind] = reviveInstance(DenseIds, index.dense[kind]);
     const mutable = index as unknown as Record<string, unknown>;
