@@ -24,6 +24,7 @@ export const EVENT_TYPES = [
   'AgentTaskCancellationFailed',
   'AgentTaskEnded',
   'AgentEnded',
+  'RevokedCredentialPresented',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -51,6 +52,7 @@ interface EventDataMap {
   AgentTaskCancellationFailed: E.AgentTaskCancellationFailed;
   AgentTaskEnded: E.AgentTaskEnded;
   AgentEnded: E.AgentEnded;
+  RevokedCredentialPresented: E.RevokedCredentialPresented;
 }
 
 export type EventData<T extends EventType> = EventDataMap[T];

@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Enforcer, enforcerMiddleware, enforcerPlugin } from '@killswitch/enforcer';
 import { buildFixtureGraph, TokenFactory, type FixtureGraph } from '@killswitch/testing';
-import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
+import { KEYS, startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 import { waitUntil } from '../src/kafka-harness.ts';
 
 /** No Kafka configured: the enforcer follows the ledger's HTTP feed; its middleware and plugin reject revoked tokens. */
@@ -53,5 +53,59 @@ describe('enforcer SDK without Kafka (HTTP feed)', () => {
     expect((await fetch(plain)).status).toBe(401);
     await app.close();
     await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('reports reuse after revocation: presentations of revoked credentials reach the termination’s status within 2 s, with count and IP', async () => {
+    const killed = await ledger.call('POST', '/v1/tenants/acme/terminations', {
+      scope: 'session_scoped_revocation',
+      target: { type: 'session', id: 'S2' },
+      reason: 'stolen cookie',
+    });
+    expect(killed.status).toBe(201);
+    const id = killed.body.terminationId as string;
+    const server = createServer((req, res) => enforcerMiddleware(enforcer.replica)(req, res, () => res.end('ok')));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const revoked = graph.tokens.find((t) => t.name === 'A2')?.jwt as string;
+    await waitUntil(
+      async () => (await fetch(url, { headers: { authorization: `Bearer ${revoked}` } })).status === 401,
+      10_000,
+      'revoked at the enforcer',
+    );
+    const presented = Date.now();
+    for (let i = 0; i < 2; i++)
+      expect((await fetch(url, { headers: { authorization: `Bearer ${revoked}`, 'user-agent': 'attacker-cli/1.0' } })).status).toBe(401);
+    await new Promise((resolve) => server.close(resolve));
+    const attempts = async () => (await ledger.call('GET', `/v1/tenants/acme/terminations/${id}`)).body.attemptsAfterRevocation;
+    await waitUntil(async () => (await attempts()).count >= 3, 2_000, 'attempts reported within 2 s');
+    const seen = await attempts();
+    expect(seen).toMatchObject({ count: 3, lastIp: '127.0.0.1', lastUserAgent: 'attacker-cli/1.0', credentials: 1 });
+    expect(seen.sources).toEqual([{ source: enforcer.id, count: 3 }]);
+    expect(seen.lastAt).toBeGreaterThanOrEqual(presented);
+
+    // The ledger's own check records its refusals too (source `ledger`), and coverage shows the attempts since.
+    const jti = graph.tokens.find((t) => t.name === 'A2')?.id as string;
+    expect((await ledger.call('POST', '/v1/tenants/acme/check', { tokenId: jti })).body).toMatchObject({
+      active: false,
+      terminationId: id,
+    });
+    await waitUntil(async () => (await attempts()).count === 4, 2_000, 'the ledger check recorded');
+    expect((await attempts()).sources).toEqual(expect.arrayContaining([{ source: 'ledger', count: 1 }]));
+    expect((await ledger.call('GET', `/v1/tenants/acme/terminations/${id}/coverage`)).body.attemptsSince).toMatchObject({ count: 4 });
+    // A report naming another tenant's termination, or none, records nothing.
+    const report = (tenantPath: string, key: string, terminationId: string) =>
+      ledger.call(
+        'POST',
+        `/v1/tenants/${tenantPath}/presentations`,
+        { source: 'x', presentations: [{ terminationId, credentialType: 'TOKEN', credentialId: 't', count: 1, firstAt: 1, lastAt: 2 }] },
+        key,
+      );
+    expect((await report('other', KEYS.otherAdmin, id)).body).toEqual({ recorded: 0, ignored: 1 });
+    expect((await report('acme', KEYS.read, 'no-such-termination')).body).toEqual({ recorded: 0, ignored: 1 });
+    expect(
+      (await ledger.call('POST', '/v1/tenants/acme/presentations', { source: 'x', presentations: [{ terminationId: id }] }, KEYS.read))
+        .status,
+    ).toBe(400);
+    expect((await attempts()).count).toBe(4);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { encodeSingleObject, SchemaRegistry } from '@killswitch/schemas';
 import { ensureTopics, FEED_TOPIC, fromFeedMessage, STATUS_TOPIC } from './feed-codec.ts';
-import { RevocationReplica } from './replica.ts';
+import { RevocationReplica, type Refusal } from './replica.ts';
 
 export interface EnforcerOptions {
   readonly tenant: string;
@@ -17,6 +17,8 @@ export interface EnforcerOptions {
   readonly onError?: (error: unknown) => void;
   readonly enforcerId?: string;
   readonly heartbeatMs?: number;
+  /** How often refusals of revoked credentials are reported to the ledger (coalesced per credential per minute). */
+  readonly reportMs?: number;
   readonly now?: () => number;
 }
 
@@ -39,6 +41,71 @@ export class Enforcer {
   constructor(private readonly options: EnforcerOptions) {
     this.id = options.enforcerId ?? `enforcer-${randomUUID()}`;
     this.replica = new RevocationReplica(options.tenant, options.now, (terminationId) => this.acknowledge(terminationId));
+    this.replica.onRefused = (refusal) => this.noteRefusal(refusal);
+  }
+
+  private refusals = new Map<string, { refusal: Refusal; count: number; firstAt: number; lastAt: number }>();
+  private reporting: NodeJS.Timeout | null = null;
+  private reported: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  /** Coalesces a refusal per credential and minute; the report goes out within `reportMs`. */
+  private noteRefusal(refusal: Refusal): void {
+    const key = `${refusal.terminationId}\u0000${refusal.credentialType}:${refusal.credentialId}\u0000${Math.floor(refusal.at / 60_000)}`;
+    const entry = this.refusals.get(key);
+    if (entry) {
+      entry.count++;
+      entry.lastAt = refusal.at;
+      entry.refusal = { ...refusal, ip: refusal.ip ?? entry.refusal.ip, userAgent: refusal.userAgent ?? entry.refusal.userAgent };
+    } else this.refusals.set(key, { refusal, count: 1, firstAt: refusal.at, lastAt: refusal.at });
+    this.scheduleReport();
+  }
+
+  private scheduleReport(): void {
+    if (this.stopped) return;
+    this.reporting ??= setTimeout(() => {
+      this.reporting = null;
+      this.reported = this.reported.then(() => this.report()).catch((error: unknown) => this.options.onError?.(error));
+    }, this.options.reportMs ?? 1000);
+  }
+
+  /** Sends what was refused to the ledger (over its HTTP API); kept for the next report if that fails. */
+  private async report(): Promise<void> {
+    const taken = [...this.refusals].slice(0, 1000);
+    if (taken.length === 0) return;
+    for (const [key] of taken) this.refusals.delete(key);
+    const batch = taken.map(([, entry]) => entry);
+    const response = await fetch(`${this.options.ledgerUrl}/v1/tenants/${this.options.tenant}/presentations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.options.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        source: this.id,
+        presentations: batch.map(({ refusal, count, firstAt, lastAt }) => ({
+          terminationId: refusal.terminationId,
+          credentialType: refusal.credentialType,
+          credentialId: refusal.credentialId,
+          ...(refusal.userId ? { userId: refusal.userId } : {}),
+          count,
+          firstAt,
+          lastAt,
+          ...(refusal.ip ? { ip: refusal.ip.slice(0, 64) } : {}),
+          ...(refusal.userAgent ? { userAgent: refusal.userAgent.slice(0, 512) } : {}),
+        })),
+      }),
+    }).catch(() => null);
+    await response?.arrayBuffer();
+    if (response?.status !== 202) {
+      // Keep the counts for the next report (merged with anything noted meanwhile).
+      for (const [key, entry] of taken) {
+        const newer = this.refusals.get(key);
+        if (newer) {
+          newer.count += entry.count;
+          newer.firstAt = Math.min(newer.firstAt, entry.firstAt);
+        } else this.refusals.set(key, entry);
+      }
+      this.scheduleReport();
+      throw new Error(`presentation report failed: ${response?.status ?? 'ledger unreachable'}`);
+    }
   }
 
   private feedCursor = 0;
@@ -146,6 +213,12 @@ export class Enforcer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reporting) clearTimeout(this.reporting);
+    this.reporting = null;
+    await this.reported;
+    await this.report().catch(() => undefined);
+    if (this.reporting) clearTimeout(this.reporting);
     if (this.polling) clearTimeout(this.polling);
     this.polling = null;
     await this.inFlight;

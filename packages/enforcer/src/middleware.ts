@@ -38,7 +38,7 @@ export function enforcerMiddleware(replica: RevocationReplica) {
   return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
     const claims = claimsOf(req.headers.authorization);
     if (!claims) return reject(res, 'missing bearer token');
-    const result = replica.check(claims);
+    const result = replica.check(claims, { ip: req.socket.remoteAddress ?? null, userAgent: req.headers['user-agent'] ?? null });
     if (!result.active) return reject(res, `token ${result.reason}`);
     next();
   };
@@ -50,14 +50,14 @@ export function enforcerPlugin(replica: RevocationReplica) {
     addHook: (
       name: 'onRequest',
       hook: (
-        request: { headers: IncomingMessage['headers'] },
+        request: { headers: IncomingMessage['headers']; ip?: string },
         reply: { code: (n: number) => { header: (k: string, v: string) => { send: (b: unknown) => unknown } } },
       ) => Promise<unknown>,
     ) => void;
   }) => {
     app.addHook('onRequest', async (request, reply) => {
       const claims = claimsOf(request.headers.authorization);
-      const result = claims ? replica.check(claims) : null;
+      const result = claims ? replica.check(claims, { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null }) : null;
       if (!result || !result.active) {
         return reply
           .code(401)

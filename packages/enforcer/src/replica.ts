@@ -11,6 +11,23 @@ import {
 
 const SEEN_LIMIT = 100_000;
 
+/** A refused credential that a termination had ended, as the enforcer reports it (never the token). */
+export interface Refusal {
+  readonly terminationId: string;
+  readonly credentialType: 'TOKEN' | 'SESSION' | 'CLAIMS';
+  readonly credentialId: string;
+  readonly userId: string | null;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly at: number;
+}
+
+/** What the app knows of the request a credential came with. */
+export interface RequestContext {
+  readonly ip?: string | null;
+  readonly userAgent?: string | null;
+}
+
 /**
  * A local replica of one tenant's revocation index: the ledger's own projection, fed from a
  * snapshot and then the feed. Duplicated or reordered notices change nothing: the projection's
@@ -22,6 +39,9 @@ export class RevocationReplica {
   private applied = 0;
   /** Termination ids whose revocations this replica has applied, with when. */
   readonly terminationsApplied = new Map<string, number>();
+
+  /** Told of every refusal that names a termination (the enforcer reports them to the ledger). */
+  onRefused: ((refusal: Refusal) => void) | null = null;
 
   constructor(
     readonly tenant: string,
@@ -46,16 +66,43 @@ export class RevocationReplica {
   }
 
   /** Is this token still good? Answered locally: a few hash and typed-array lookups. */
-  check(claims: CheckClaims): CheckResult {
-    return checkClaims(this.state.tenants.get(this.tenant), claims, this.now());
+  check(claims: CheckClaims, context?: RequestContext): CheckResult {
+    const result = checkClaims(this.state.tenants.get(this.tenant), claims, this.now());
+    if (!result.active && result.terminationId) {
+      const id = claims.jti ?? claims.sid ?? claims.agent_id;
+      if (id) this.refused(result.terminationId, 'CLAIMS', id, claims.sub ?? null, context);
+    }
+    return result;
   }
 
-  checkToken(tokenId: string): CheckResult {
-    return checkToken(this.state.tenants.get(this.tenant), tokenId, this.now());
+  checkToken(tokenId: string, context?: RequestContext): CheckResult {
+    const result = checkToken(this.state.tenants.get(this.tenant), tokenId, this.now());
+    if (!result.active && result.terminationId) this.refused(result.terminationId, 'TOKEN', tokenId, null, context);
+    return result;
   }
 
-  checkSession(sessionId: string): CheckResult {
-    return checkSession(this.state.tenants.get(this.tenant), sessionId, this.now());
+  checkSession(sessionId: string, context?: RequestContext): CheckResult {
+    const result = checkSession(this.state.tenants.get(this.tenant), sessionId, this.now());
+    if (!result.active && result.terminationId) this.refused(result.terminationId, 'SESSION', sessionId, null, context);
+    return result;
+  }
+
+  private refused(
+    terminationId: string,
+    credentialType: Refusal['credentialType'],
+    credentialId: string,
+    userId: string | null,
+    context?: RequestContext,
+  ) {
+    this.onRefused?.({
+      terminationId,
+      credentialType,
+      credentialId,
+      userId,
+      ip: context?.ip ?? null,
+      userAgent: context?.userAgent ?? null,
+      at: this.now(),
+    });
   }
 
   private remember(id: string): void {

@@ -68,13 +68,20 @@ const TERMINATION_EVENTS = new Set<DomainEvent['type']>([
   'ReceiptDeliveryFailed',
   'AgentTaskCancelled',
   'AgentTaskCancellationFailed',
+  'RevokedCredentialPresented',
 ]);
 
 /** The source's own time of a termination fact: the IdP's, the enforcer's or the reactor's; the ledger's otherwise. */
 function eventTime(recorded: RecordedEvent): number {
   const data = recorded.event.data as unknown as Record<string, unknown>;
   const own =
-    data.idpEventTime ?? recorded.metadata.idpEventTime ?? data.appliedAt ?? data.deliveredAt ?? data.failedAt ?? data.cancelledAt;
+    data.idpEventTime ??
+    recorded.metadata.idpEventTime ??
+    data.appliedAt ??
+    data.deliveredAt ??
+    data.failedAt ??
+    data.cancelledAt ??
+    data.lastAt;
   return typeof own === 'number' ? own : recorded.recordedAt;
 }
 

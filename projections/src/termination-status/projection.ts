@@ -17,7 +17,32 @@ export interface TerminationRecord {
   receipt: { delivered: EventData<'ReceiptDelivered'> | null; failures: Array<EventData<'ReceiptDeliveryFailed'>> };
   /** Agent tasks told to stop. */
   agentCancellations: Array<EventData<'AgentTaskCancelled'> | EventData<'AgentTaskCancellationFailed'>>;
+  /** Credentials it ended that were presented again and refused, in all and per source. */
+  attempts: Attempts;
 }
+
+export interface Attempts {
+  count: number;
+  firstAt: number | null;
+  lastAt: number | null;
+  /** The request's IP and user agent of the latest attempt, when the refusing side knew them. */
+  lastIp: string | null;
+  lastUserAgent: string | null;
+  /** Refusals per source (`ledger`, an enforcer id). */
+  sources: Record<string, number>;
+  /** Refusals per credential (`TOKEN:<id>`, `SESSION:<id>`, `CLAIMS:<id>`). */
+  credentials: Record<string, number>;
+}
+
+const noAttempts = (): Attempts => ({
+  count: 0,
+  firstAt: null,
+  lastAt: null,
+  lastIp: null,
+  lastUserAgent: null,
+  sources: {},
+  credentials: {},
+});
 
 export interface TerminationStatusState {
   readonly tenants: Map<string, Map<string, TerminationRecord>>;
@@ -44,6 +69,7 @@ export const terminationStatus: Projection<TerminationStatusState> = {
         propagation: { enforcers: {}, completed: null },
         receipt: { delivered: null, failures: [] },
         agentCancellations: [],
+        attempts: noAttempts(),
       });
     } else if (event.type === 'SubjectRevoked') {
       terminations.get(event.data.terminationId)?.revoked.push(event.data);
@@ -61,6 +87,9 @@ export const terminationStatus: Projection<TerminationStatusState> = {
       terminations.get(event.data.terminationId)?.receipt.failures.push(event.data);
     } else if (event.type === 'AgentTaskCancelled' || event.type === 'AgentTaskCancellationFailed') {
       terminations.get(event.data.terminationId)?.agentCancellations.push(event.data);
+    } else if (event.type === 'RevokedCredentialPresented') {
+      const record = terminations.get(event.data.terminationId);
+      if (record) countAttempts(record.attempts, event.data);
     } else if (event.type === 'TerminationApplied') {
       const record = terminations.get(event.data.terminationId);
       if (record) {
@@ -72,3 +101,16 @@ export const terminationStatus: Projection<TerminationStatusState> = {
   },
   snapshot: (state) => canonical(state.tenants),
 };
+
+function countAttempts(attempts: Attempts, d: EventData<'RevokedCredentialPresented'>): void {
+  attempts.count += d.count;
+  attempts.firstAt = attempts.firstAt === null ? d.firstAt : Math.min(attempts.firstAt, d.firstAt);
+  if (attempts.lastAt === null || d.lastAt >= attempts.lastAt) {
+    attempts.lastAt = d.lastAt;
+    attempts.lastIp = d.ip ?? attempts.lastIp;
+    attempts.lastUserAgent = d.userAgent ?? attempts.lastUserAgent;
+  }
+  attempts.sources[d.source] = (attempts.sources[d.source] ?? 0) + d.count;
+  const credential = `${d.credentialType}:${d.credentialId}`;
+  attempts.credentials[credential] = (attempts.credentials[credential] ?? 0) + d.count;
+}

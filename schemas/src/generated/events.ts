@@ -11,6 +11,7 @@ export type { IdpMessageReceived } from './IdpMessageReceived.ts';
 export type { ReceiptDelivered } from './ReceiptDelivered.ts';
 export type { ReceiptDeliveryFailed } from './ReceiptDeliveryFailed.ts';
 export type { RefreshTokenRotated } from './RefreshTokenRotated.ts';
+export type { RevokedCredentialPresented } from './RevokedCredentialPresented.ts';
 export type { SessionActivityRecorded } from './SessionActivityRecorded.ts';
 export type { SessionEnded } from './SessionEnded.ts';
 export type { SessionStarted } from './SessionStarted.ts';
@@ -33,6 +34,7 @@ export type { KillswitchEvents as IdpMessageReceivedTypes } from './IdpMessageRe
 export type { KillswitchEvents as ReceiptDeliveredTypes } from './ReceiptDelivered.ts';
 export type { KillswitchEvents as ReceiptDeliveryFailedTypes } from './ReceiptDeliveryFailed.ts';
 export type { KillswitchEvents as RefreshTokenRotatedTypes } from './RefreshTokenRotated.ts';
+export type { KillswitchEvents as RevokedCredentialPresentedTypes } from './RevokedCredentialPresented.ts';
 export type { KillswitchEvents as SessionActivityRecordedTypes } from './SessionActivityRecorded.ts';
 export type { KillswitchEvents as SessionEndedTypes } from './SessionEnded.ts';
 export type { KillswitchEvents as SessionStartedTypes } from './SessionStarted.ts';

@@ -82,6 +82,7 @@ export async function startRuntime(
     snapshots,
     async close() {
       await ssf.stop();
+      await ledger.presentations.close();
       await host.stop();
       await snapshots.close();
       await readModels.close();

@@ -66,6 +66,8 @@ export function coverageOf(record: TerminationRecord, graph: TenantGraph | undef
       until: latest.length > 0 ? Math.max(...latest) : null,
       stillValidNow: latest.some((t) => t > now),
     },
+    /** Refused presentations of what it ended, since it was applied: the same compromise still going. */
+    attemptsSince: { count: record.attempts.count, lastAt: record.attempts.lastAt, sources: record.attempts.sources },
     complete: applied !== null && nodesEnded && missing !== null && missing.length === 0,
   };
 }

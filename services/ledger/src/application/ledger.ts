@@ -25,6 +25,7 @@ import {
 import type { EventData } from '@killswitch/schemas';
 import type { Fact } from './facts.ts';
 import { coverageOf } from './coverage.ts';
+import { PresentationLog } from './presentations.ts';
 import { planFacts, toAppendRequests } from './ingest.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { LineageResolver } from './lineage-resolver.ts';
@@ -64,12 +65,15 @@ export class Ledger {
   readonly history: GraphHistory;
   readonly terminations: TerminationHistory;
   readonly accountsHistory: AccountsHistory;
+  /** Refusals of credentials that terminations ended (reuse after revocation). */
+  readonly presentations: PresentationLog;
 
   constructor(readonly deps: LedgerDeps) {
     this.inventory = new InventoryQueries(deps.readModels.reader.db);
     this.history = new GraphHistory(deps.readModels.reader.db);
     this.terminations = new TerminationHistory(deps.readModels.reader.db);
     this.accountsHistory = new AccountsHistory(deps.readModels.reader.db);
+    this.presentations = new PresentationLog(deps.store, deps.now);
   }
 
   private graph(tenant: string): TenantGraph | undefined {

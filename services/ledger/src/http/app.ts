@@ -17,6 +17,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { terminationRoutes } from './routes/terminations.ts';
 import { feedRoutes } from './routes/feed.ts';
+import { presentationRoutes } from './routes/presentations.ts';
 import { idpRoutes, rpOAuthRoutes, type IdpRouteDeps } from './idp/index.ts';
 
 export interface AppDeps {
@@ -122,7 +123,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   const routeDeps: RouteDeps = { ...deps, metrics };
-  for (const routes of [opsRoutes, factRoutes, terminationRoutes, checkRoutes, sessionRoutes, forensicRoutes, feedRoutes])
+  for (const routes of [
+    opsRoutes,
+    factRoutes,
+    terminationRoutes,
+    checkRoutes,
+    sessionRoutes,
+    forensicRoutes,
+    feedRoutes,
+    presentationRoutes,
+  ])
     routes(app, routeDeps);
   if (deps.idp) {
     await app.register(idpRoutes(deps.idp, deps.config.idpBodyLimitBytes), { bodyLimit: deps.config.idpBodyLimitBytes } as never);

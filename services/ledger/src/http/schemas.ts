@@ -215,6 +215,19 @@ export const terminationSchema = {
     },
     receipt: { type: 'object', additionalProperties: true },
     agentCancellations: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    attemptsAfterRevocation: {
+      type: 'object',
+      description: 'Credentials this termination ended that were presented again and refused (by the ledger or an enforcer)',
+      properties: {
+        count: { type: 'integer' },
+        firstAt: { type: ['integer', 'null'] },
+        lastAt: { type: ['integer', 'null'] },
+        lastIp: { type: ['string', 'null'] },
+        lastUserAgent: { type: ['string', 'null'] },
+        sources: { type: 'array', items: { type: 'object', properties: { source: { type: 'string' }, count: { type: 'integer' } } } },
+        credentials: { type: 'integer', description: 'How many distinct credentials' },
+      },
+    },
   },
 } as const;
 

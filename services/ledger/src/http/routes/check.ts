@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { PresentationContext, PresentedCredential } from '../../application/presentations.ts';
 import type { CheckClaims, CheckResult } from '@killswitch/projections';
 import type { RouteDeps } from '../app.ts';
 import { tokenIdOf } from '../token-id.ts';
@@ -38,6 +39,13 @@ export function checkRoutes(app: FastifyInstance, { ledger, metrics }: RouteDeps
             ? ledger.checkSession(tenant, body.sessionId)
             : ledger.checkClaims(tenant, body.claims);
       metrics.checks.inc({ active: String(result.active) });
+      const credential =
+        'tokenId' in body
+          ? { credentialType: 'TOKEN' as const, credentialId: body.tokenId }
+          : 'sessionId' in body
+            ? { credentialType: 'SESSION' as const, credentialId: body.sessionId }
+            : claimsCredential(body.claims);
+      if (!result.active && credential) ledger.presentations.refused(tenant, result, credential, 'check', contextOf(request));
       return result;
     },
   );
@@ -84,7 +92,10 @@ export function checkRoutes(app: FastifyInstance, { ledger, metrics }: RouteDeps
       const { tenant } = request.params;
       const tokenId = tokenIdOf(request.body.token);
       const record = tokenId ? ledger.tokenRecord(tenant, tokenId) : undefined;
-      if (!tokenId || !record || !ledger.checkToken(tenant, tokenId).active) return { active: false };
+      const result = tokenId ? ledger.checkToken(tenant, tokenId) : null;
+      if (tokenId && result && !result.active)
+        ledger.presentations.refused(tenant, result, { credentialType: 'TOKEN', credentialId: tokenId }, 'introspect', contextOf(request));
+      if (!tokenId || !record || !result?.active) return { active: false };
       const cnfMember = record.binding === 'DPOP' ? 'jkt' : 'x5t#S256';
       return {
         active: true,
@@ -101,3 +112,14 @@ export function checkRoutes(app: FastifyInstance, { ledger, metrics }: RouteDeps
     },
   );
 }
+
+/** A JWT named by its claims: by its jti, else its sid or agent_id (never the token itself). */
+function claimsCredential(claims: CheckClaims): PresentedCredential | null {
+  const id = claims.jti ?? claims.sid ?? claims.agent_id;
+  return id ? { credentialType: 'CLAIMS', credentialId: id, userId: claims.sub ?? null } : null;
+}
+
+const contextOf = (request: FastifyRequest): PresentationContext => ({
+  ip: request.ip,
+  userAgent: request.headers['user-agent'] ?? null,
+});

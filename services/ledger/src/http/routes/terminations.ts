@@ -42,6 +42,15 @@ export function terminationView(record: TerminationRecord, replayed: boolean) {
       attempts: record.receipt.delivered?.attempts ?? record.receipt.failures.length,
       failures: record.receipt.failures.map((f) => ({ attempt: f.attempt, error: f.error, final: f.final, at: f.failedAt })),
     },
+    attemptsAfterRevocation: {
+      count: record.attempts.count,
+      firstAt: record.attempts.firstAt,
+      lastAt: record.attempts.lastAt,
+      lastIp: record.attempts.lastIp,
+      lastUserAgent: record.attempts.lastUserAgent,
+      sources: Object.entries(record.attempts.sources).map(([source, count]) => ({ source, count })),
+      credentials: Object.keys(record.attempts.credentials).length,
+    },
     agentCancellations: record.agentCancellations.map((c) => ({
       agentId: c.agentId,
       taskId: c.taskId,
