@@ -110,6 +110,15 @@ describe.skipIf(brokers === null)('receipts to the IdP and agent cancellation', 
     expect(coverage.enforcers.applied.map((e: { enforcerId: string }) => e.enforcerId).sort()).toEqual(['r-enforcer-1', 'r-enforcer-2']);
     expect(coverage.residual).toMatchObject({ bearer: { count: 2 }, stillValidNow: true });
     expect(coverage.complete).toBe(true);
+
+    // Reuse after revocation over Kafka: a revoked token presented at an enforcer reaches the status within 2 s.
+    const [enforcer] = enforcers as [EnforcerProcess];
+    expect((await enforcer.check({ tokenId: 'a-at-laptop' })).active).toBe(false);
+    expect((await enforcer.check({ tokenId: 'a-at-laptop' })).active).toBe(false);
+    const attempts = async () =>
+      (await h.ledger.call('GET', `/v1/tenants/acme/terminations/${terminationId}`)).body.attemptsAfterRevocation;
+    await waitUntil(async () => (await attempts()).count === 2, 2_000, 'attempts relayed within 2 s');
+    expect(await attempts()).toMatchObject({ count: 2, lastIp: '127.0.0.1', sources: [{ source: enforcer.id, count: 2 }], credentials: 1 });
     expect(receipt.enforcers.propagation_ms).toBe(status.propagation.propagationMs);
     expect(status.receipt).toMatchObject({ attempts: 4 });
     expect(status.receipt.failures).toHaveLength(3);

@@ -21,14 +21,19 @@ const server = createServer((req, res) => {
   let body: unknown;
   if (url.pathname === '/check') {
     const q = url.searchParams;
+    // The request's own IP and user agent, as an app passes them: refusals are reported with them.
+    const context = { ip: req.socket.remoteAddress ?? null, userAgent: req.headers['user-agent'] ?? null };
     body = q.has('tokenId')
-      ? enforcer.replica.checkToken(q.get('tokenId') as string)
-      : enforcer.replica.check({
-          sub: q.get('sub') ?? undefined,
-          sid: q.get('sid') ?? undefined,
-          jti: q.get('jti') ?? undefined,
-          iat: q.has('iat') ? Number(q.get('iat')) : undefined,
-        });
+      ? enforcer.replica.checkToken(q.get('tokenId') as string, context)
+      : enforcer.replica.check(
+          {
+            sub: q.get('sub') ?? undefined,
+            sid: q.get('sid') ?? undefined,
+            jti: q.get('jti') ?? undefined,
+            iat: q.has('iat') ? Number(q.get('iat')) : undefined,
+          },
+          context,
+        );
   } else {
     body = { id: enforcer.id, position: enforcer.replica.position, terminations: Object.fromEntries(enforcer.replica.terminationsApplied) };
   }

@@ -69,32 +69,31 @@ export class Enforcer {
     }, this.options.reportMs ?? 1000);
   }
 
-  /** Sends what was refused to the ledger (over its HTTP API); kept for the next report if that fails. */
+  /** Sends what was refused: over Kafka (the relay records it) or the ledger's HTTP API; kept for the next report if that fails. */
   private async report(): Promise<void> {
     const taken = [...this.refusals].slice(0, 1000);
     if (taken.length === 0) return;
     for (const [key] of taken) this.refusals.delete(key);
     const batch = taken.map(([, entry]) => entry);
-    const response = await fetch(`${this.options.ledgerUrl}/v1/tenants/${this.options.tenant}/presentations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.options.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        source: this.id,
-        presentations: batch.map(({ refusal, count, firstAt, lastAt }) => ({
-          terminationId: refusal.terminationId,
-          credentialType: refusal.credentialType,
-          credentialId: refusal.credentialId,
-          ...(refusal.userId ? { userId: refusal.userId } : {}),
-          count,
-          firstAt,
-          lastAt,
-          ...(refusal.ip ? { ip: refusal.ip.slice(0, 64) } : {}),
-          ...(refusal.userAgent ? { userAgent: refusal.userAgent.slice(0, 512) } : {}),
-        })),
-      }),
-    }).catch(() => null);
-    await response?.arrayBuffer();
-    if (response?.status !== 202) {
+    const presentations = batch.map(({ refusal, count, firstAt, lastAt }) => ({
+      terminationId: refusal.terminationId,
+      credentialType: refusal.credentialType,
+      credentialId: refusal.credentialId,
+      userId: refusal.userId,
+      count,
+      firstAt,
+      lastAt,
+      ip: refusal.ip?.slice(0, 64) ?? null,
+      userAgent: refusal.userAgent?.slice(0, 512) ?? null,
+    }));
+    // Over Kafka when configured (the relay records them), over the ledger's HTTP API otherwise.
+    const sent = this.producer
+      ? await this.sendStatus('PRESENTED', [], presentations).then(
+          () => true,
+          () => false,
+        )
+      : await this.postPresentations(presentations);
+    if (!sent) {
       // Keep the counts for the next report (merged with anything noted meanwhile).
       for (const [key, entry] of taken) {
         const newer = this.refusals.get(key);
@@ -104,7 +103,7 @@ export class Enforcer {
         } else this.refusals.set(key, entry);
       }
       this.scheduleReport();
-      throw new Error(`presentation report failed: ${response?.status ?? 'ledger unreachable'}`);
+      throw new Error('presentation report failed: kept for the next one');
     }
   }
 
@@ -199,7 +198,11 @@ export class Enforcer {
     if (ids.length > 0) await this.sendStatus('APPLIED', ids);
   }
 
-  private async sendStatus(kind: 'HEARTBEAT' | 'APPLIED', terminationIds: string[]): Promise<void> {
+  private async sendStatus(
+    kind: 'HEARTBEAT' | 'APPLIED' | 'PRESENTED',
+    terminationIds: string[],
+    presentations: ReadonlyArray<Record<string, unknown>> = [],
+  ): Promise<void> {
     if (!this.producer) return;
     const value = encodeSingleObject(this.status, 'EnforcerStatus', {
       enforcerId: this.id,
@@ -208,8 +211,20 @@ export class Enforcer {
       position: this.replica.position,
       terminationIds,
       at: Date.now(),
+      presentations,
     });
     await this.producer.send({ topic: STATUS_TOPIC, acks: -1, messages: [{ key: this.id, value }] });
+  }
+
+  private async postPresentations(presentations: ReadonlyArray<Record<string, unknown>>): Promise<boolean> {
+    const body = presentations.map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== null)));
+    const response = await fetch(`${this.options.ledgerUrl}/v1/tenants/${this.options.tenant}/presentations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.options.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ source: this.id, presentations: body }),
+    }).catch(() => null);
+    await response?.arrayBuffer();
+    return response?.status === 202;
   }
 
   async stop(): Promise<void> {

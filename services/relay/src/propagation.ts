@@ -8,10 +8,21 @@ import { terminationStatus, type ProjectionHost } from '@killswitch/projections'
 interface Status {
   enforcerId: string;
   tenant: string;
-  kind: 'HEARTBEAT' | 'APPLIED';
+  kind: 'HEARTBEAT' | 'APPLIED' | 'PRESENTED';
   position: number;
   terminationIds: string[];
   at: number;
+  presentations?: Array<{
+    terminationId: string;
+    credentialType: string;
+    credentialId: string;
+    userId: string | null;
+    count: number;
+    firstAt: number;
+    lastAt: number;
+    ip: string | null;
+    userAgent: string | null;
+  }>;
 }
 
 /**
@@ -73,6 +84,31 @@ export class PropagationTracker {
       });
     }
     await this.completeWhereDone(status.tenant);
+    if (status.kind === 'PRESENTED') await this.recordPresentations(status);
+  }
+
+  /** Refused presentations of revoked credentials, on the termination each names (in the enforcer's tenant only). */
+  private async recordPresentations(status: Status): Promise<void> {
+    for (const p of status.presentations ?? []) {
+      if (!['TOKEN', 'SESSION', 'CLAIMS'].includes(p.credentialType) || p.count < 1 || p.lastAt < p.firstAt) continue;
+      if (!(await this.recordOf(status.tenant, p.terminationId))) continue;
+      await this.append(status.tenant, p.terminationId, {
+        type: 'RevokedCredentialPresented',
+        data: {
+          terminationId: p.terminationId,
+          userId: p.userId,
+          credentialType: p.credentialType as 'TOKEN' | 'SESSION' | 'CLAIMS',
+          credentialId: p.credentialId,
+          source: status.enforcerId,
+          channel: 'enforcer',
+          count: p.count,
+          firstAt: p.firstAt,
+          lastAt: p.lastAt,
+          ip: p.ip,
+          userAgent: p.userAgent,
+        },
+      });
+    }
   }
 
   private candidates(tenant: string): Set<string> {
