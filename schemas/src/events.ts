@@ -25,6 +25,7 @@ export const EVENT_TYPES = [
   'AgentTaskEnded',
   'AgentEnded',
   'RevokedCredentialPresented',
+  'WebhookAttempted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -53,6 +54,7 @@ interface EventDataMap {
   AgentTaskEnded: E.AgentTaskEnded;
   AgentEnded: E.AgentEnded;
   RevokedCredentialPresented: E.RevokedCredentialPresented;
+  WebhookAttempted: E.WebhookAttempted;
 }
 
 export type EventData<T extends EventType> = EventDataMap[T];

@@ -126,6 +126,7 @@ describe('CLI', () => {
       'session-graph',
       'termination-status',
       'accounts',
+      'webhook-deliveries',
     ]);
   });
 });

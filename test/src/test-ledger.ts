@@ -94,6 +94,7 @@ export async function startTestLedger(
     logger: false,
     idp: runtime.idp,
     signingKey: runtime.signingKey,
+    webhooks: runtime.webhooks,
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const ledger: TestLedger = {

@@ -22,6 +22,7 @@ export type { TerminationPropagationCompleted } from './TerminationPropagationCo
 export type { TerminationRequested } from './TerminationRequested.ts';
 export type { TokenMinted } from './TokenMinted.ts';
 export type { UserIdentityLinked } from './UserIdentityLinked.ts';
+export type { WebhookAttempted } from './WebhookAttempted.ts';
 export type { KillswitchEvents as AccountStateChangedTypes } from './AccountStateChanged.ts';
 export type { KillswitchEvents as AgentEndedTypes } from './AgentEnded.ts';
 export type { KillswitchEvents as AgentSpawnedTypes } from './AgentSpawned.ts';
@@ -45,3 +46,4 @@ export type { KillswitchEvents as TerminationPropagationCompletedTypes } from '.
 export type { KillswitchEvents as TerminationRequestedTypes } from './TerminationRequested.ts';
 export type { KillswitchEvents as TokenMintedTypes } from './TokenMinted.ts';
 export type { KillswitchEvents as UserIdentityLinkedTypes } from './UserIdentityLinked.ts';
+export type { KillswitchEvents as WebhookAttemptedTypes } from './WebhookAttempted.ts';

@@ -63,6 +63,25 @@ export interface TenantConfig {
   readonly clients: readonly OAuthClientConfig[];
   /** Message type (e.g. `caep.credential-change`) → scope, or `NONE`. */
   readonly scopePolicy: Readonly<Record<string, string>>;
+  /** Outbound webhooks for the RP's own services (Standard Webhooks). */
+  readonly webhooks: readonly WebhookEndpointConfig[];
+}
+
+export const WEBHOOK_EVENT_TYPES = [
+  'session.revoked',
+  'session.invalidated',
+  'termination.applied',
+  'termination.propagated',
+  'credential.presented_after_revocation',
+  'agent.task_cancelled',
+] as const;
+
+export interface WebhookEndpointConfig {
+  readonly id: string;
+  readonly url: string;
+  readonly secrets: readonly string[];
+  /** The event types it receives (all when absent). */
+  readonly events?: ReadonlyArray<(typeof WEBHOOK_EVENT_TYPES)[number]>;
 }
 
 export interface LedgerConfig {
@@ -70,6 +89,8 @@ export interface LedgerConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly activityCoalesceMs: number;
+  /** Outbound webhooks: first retry delay (doubling, with jitter), its cap, and how long a message is retried. */
+  readonly webhookRetry: { readonly baseDelayMs: number; readonly maxDelayMs: number; readonly windowMs: number };
   /** A hot snapshot every this many applied events (0: only at shutdown); a restart replays only what follows it. */
   readonly snapshotEveryEvents: number;
   readonly bodyLimitBytes: number;
@@ -172,6 +193,16 @@ const CONFIG_SCHEMA = {
     dataDir: { type: 'string', default: 'data' },
     activityCoalesceMs: { type: 'integer', minimum: 0, default: 60_000 },
     snapshotEveryEvents: { type: 'integer', minimum: 0, default: 500_000 },
+    webhookRetry: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        baseDelayMs: { type: 'integer', minimum: 1, default: 1000 },
+        maxDelayMs: { type: 'integer', minimum: 1, default: 3_600_000 },
+        windowMs: { type: 'integer', minimum: 1, default: 86_400_000 },
+      },
+    },
     bodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024 },
     maxFactsPerBatch: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
@@ -201,6 +232,22 @@ const CONFIG_SCHEMA = {
               additionalProperties: false,
               required: ['clientId', 'secretSha256'],
               properties: { clientId: ID, secretSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+            },
+          },
+          webhooks: {
+            type: 'array',
+            default: [],
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'url', 'secrets'],
+              properties: {
+                id: ID,
+                url: { type: 'string', pattern: URL_PATTERN },
+                // Standard Webhooks secrets (`whsec_<base64>`); two during a rotation, each signature sent.
+                secrets: { type: 'array', minItems: 1, maxItems: 2, items: { type: 'string', pattern: '^whsec_[A-Za-z0-9+/=]{16,}$' } },
+                events: { type: 'array', items: { enum: [...WEBHOOK_EVENT_TYPES] } },
+              },
             },
           },
           scopePolicy: {

@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     log: logger,
   });
   logger.info({ position: runtime.host.position, ms: Date.now() - started, dataDir: config.dataDir }, 'projections caught up');
+  // Outbound webhooks (Standard Webhooks), delivered from the event store, never from a request.
+  const webhooks = (process.env.KILLSWITCH_ROLE ?? 'all') === 'all' ? runtime.webhooks : undefined;
   const app = await buildApp({
     config,
     ledger: runtime.ledger,
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     logger,
     idp: runtime.idp,
     signingKey: runtime.signingKey,
+    ...(webhooks ? { webhooks } : {}),
   });
   // The tenant registry reloads on SIGHUP; an invalid file keeps the running configuration.
   process.on('SIGHUP', () => {
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
         )
       : null;
   reactor?.start();
+  webhooks?.start();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -9,6 +9,7 @@ import { IdpGateway } from './idp/gateway.ts';
 import { TenantRegistry } from './idp/registry.ts';
 import { SetReceiver } from './idp/ssf/receiver.ts';
 import { SsfConnector } from './idp/ssf/connector.ts';
+import { WebhookReactor } from './reactors/webhooks.ts';
 
 export interface Runtime {
   readonly store: EventStore;
@@ -24,6 +25,8 @@ export interface Runtime {
   /** SSF streams connected by configuration (poll clients, stream management). */
   readonly ssf: SsfConnector;
   readonly signingKey: SigningKey;
+  /** Outbound webhooks (started by the process that delivers them: `npm start` with KILLSWITCH_ROLE=all). */
+  readonly webhooks: WebhookReactor;
   /** The hot state on disk: loaded at start, written every `snapshotEveryEvents` events and on close. */
   readonly snapshots: HotSnapshots;
   close(): Promise<void>;
@@ -68,6 +71,14 @@ export async function startRuntime(
   const receiver = new SetReceiver(registry, gateway, now);
   const ssf = new SsfConnector(registry, receiver, options.onSsfError);
   const signingKey = await loadOrCreateSigningKey(signingKeyPath(config.dataDir));
+  const webhooks = new WebhookReactor(store, {
+    endpoints: (tenant) => registry.tenant(tenant)?.webhooks ?? [],
+    tenants: () => registry.current.tenants.map((t) => t.id),
+    checkpointDir: join(resolve(config.dataDir), 'relay', 'webhooks'),
+    baseDelayMs: config.webhookRetry.baseDelayMs,
+    maxDelayMs: config.webhookRetry.maxDelayMs,
+    retryWindowMs: config.webhookRetry.windowMs,
+  });
   return {
     store,
     host,
@@ -80,8 +91,10 @@ export async function startRuntime(
     ssf,
     signingKey,
     snapshots,
+    webhooks,
     async close() {
       await ssf.stop();
+      await webhooks.stop();
       await ledger.presentations.close();
       await host.stop();
       await snapshots.close();

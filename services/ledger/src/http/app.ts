@@ -18,6 +18,8 @@ import { sessionRoutes } from './routes/sessions.ts';
 import { terminationRoutes } from './routes/terminations.ts';
 import { feedRoutes } from './routes/feed.ts';
 import { presentationRoutes } from './routes/presentations.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import type { WebhookReactor } from '../reactors/webhooks.ts';
 import { idpRoutes, rpOAuthRoutes, type IdpRouteDeps } from './idp/index.ts';
 
 export interface AppDeps {
@@ -31,6 +33,8 @@ export interface AppDeps {
   readonly signingKey?: import('@killswitch/protocols').SigningKey;
   /** The IdP protocol endpoints; absent, the ledger serves its own API only. */
   readonly idp?: IdpRouteDeps;
+  /** The outbound-webhook reactor, when this process runs it (resend on demand). */
+  readonly webhooks?: WebhookReactor;
 }
 
 export interface RouteDeps extends AppDeps {
@@ -132,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forensicRoutes,
     feedRoutes,
     presentationRoutes,
+    webhookRoutes,
   ])
     routes(app, routeDeps);
   if (deps.idp) {
