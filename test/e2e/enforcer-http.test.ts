@@ -92,6 +92,20 @@ describe('enforcer SDK without Kafka (HTTP feed)', () => {
     await waitUntil(async () => (await attempts()).count === 4, 2_000, 'the ledger check recorded');
     expect((await attempts()).sources).toEqual(expect.arrayContaining([{ source: 'ledger', count: 1 }]));
     expect((await ledger.call('GET', `/v1/tenants/acme/terminations/${id}/coverage`)).body.attemptsSince).toMatchObject({ count: 4 });
+    // And per node: the blast radius of the session shows its token's refused presentations, with sources.
+    const radius = (await ledger.call('GET', '/v1/tenants/acme/blast-radius/session/S2')).body;
+    expect(radius.attemptsAfterRevocation).toEqual([
+      {
+        type: 'TOKEN',
+        id: jti,
+        count: 4,
+        lastAt: expect.any(Number),
+        sources: expect.arrayContaining([
+          { source: enforcer.id, count: 3 },
+          { source: 'ledger', count: 1 },
+        ]),
+      },
+    ]);
     // A report naming another tenant's termination, or none, records nothing.
     const report = (tenantPath: string, key: string, terminationId: string) =>
       ledger.call(

@@ -119,6 +119,28 @@ describe.skipIf(brokers === null)('receipts to the IdP and agent cancellation', 
       (await h.ledger.call('GET', `/v1/tenants/acme/terminations/${terminationId}`)).body.attemptsAfterRevocation;
     await waitUntil(async () => (await attempts()).count === 2, 2_000, 'attempts relayed within 2 s');
     expect(await attempts()).toMatchObject({ count: 2, lastIp: '127.0.0.1', sources: [{ source: enforcer.id, count: 2 }], credentials: 1 });
+
+    // The coverage of a Global Revocation lists every node of the user and every live enforcer.
+    const global = await h.ledger.call('POST', '/v1/tenants/acme/terminations', {
+      scope: 'global_revocation',
+      target: { type: 'user', id: 'alice' },
+      reason: 'offboarding',
+    });
+    expect(global.status).toBe(201);
+    const globalCoverage = async () =>
+      (await h.ledger.call('GET', `/v1/tenants/acme/terminations/${global.body.terminationId}/coverage`)).body;
+    await waitUntil(
+      async () => (await globalCoverage()).enforcers.allApplied === true,
+      10_000,
+      'every enforcer applied the Global Revocation',
+    );
+    const covered = await globalCoverage();
+    expect(covered.nodes.sessions.map((s: { id: string }) => s.id).sort()).toEqual(['a-laptop', 'a-phone']);
+    expect(covered.nodes.agents.map((a: { id: string }) => a.id).sort()).toEqual(['a-agent', 'a-researcher']);
+    expect(covered.nodes.grants.map((g: { id: string }) => g.id).sort()).toEqual(['a-offline', 'a-online']);
+    expect(covered.nodes.allEnded).toBe(true);
+    expect(covered.enforcers.applied.map((e: { enforcerId: string }) => e.enforcerId).sort()).toEqual(['r-enforcer-1', 'r-enforcer-2']);
+    expect(covered.complete).toBe(true);
     expect(receipt.enforcers.propagation_ms).toBe(status.propagation.propagationMs);
     expect(status.receipt).toMatchObject({ attempts: 4 });
     expect(status.receipt.failures).toHaveLength(3);

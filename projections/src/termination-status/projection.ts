@@ -46,11 +46,19 @@ const noAttempts = (): Attempts => ({
 
 export interface TerminationStatusState {
   readonly tenants: Map<string, Map<string, TerminationRecord>>;
+  /** tenant → `<TOKEN|SESSION|CLAIMS>:<id>` → refused presentations of that credential, whichever termination ended it. */
+  readonly attemptsByCredential: Map<string, Map<string, CredentialAttempts>>;
+}
+
+export interface CredentialAttempts {
+  count: number;
+  lastAt: number;
+  sources: Record<string, number>;
 }
 
 export const terminationStatus: Projection<TerminationStatusState> = {
   name: 'termination-status',
-  initialState: () => ({ tenants: new Map() }),
+  initialState: () => ({ tenants: new Map(), attemptsByCredential: new Map() }),
   // Plain maps, arrays and records: the structured clone is the state.
   revive: (data) => data as TerminationStatusState,
   evolve(state, recorded) {
@@ -89,7 +97,16 @@ export const terminationStatus: Projection<TerminationStatusState> = {
       terminations.get(event.data.terminationId)?.agentCancellations.push(event.data);
     } else if (event.type === 'RevokedCredentialPresented') {
       const record = terminations.get(event.data.terminationId);
-      if (record) countAttempts(record.attempts, event.data);
+      if (record) {
+        countAttempts(record.attempts, event.data);
+        const byCredential = tenantState(state.attemptsByCredential, recorded.metadata.tenant, () => new Map<string, CredentialAttempts>());
+        const key = `${event.data.credentialType}:${event.data.credentialId}`;
+        const seen = byCredential.get(key) ?? { count: 0, lastAt: 0, sources: {} };
+        seen.count += event.data.count;
+        seen.lastAt = Math.max(seen.lastAt, event.data.lastAt);
+        seen.sources[event.data.source] = (seen.sources[event.data.source] ?? 0) + event.data.count;
+        byCredential.set(key, seen);
+      }
     } else if (event.type === 'TerminationApplied') {
       const record = terminations.get(event.data.terminationId);
       if (record) {
@@ -99,7 +116,7 @@ export const terminationStatus: Projection<TerminationStatusState> = {
     }
     return state;
   },
-  snapshot: (state) => canonical(state.tenants),
+  snapshot: (state) => canonical({ tenants: state.tenants, attemptsByCredential: state.attemptsByCredential }),
 };
 
 function countAttempts(attempts: Attempts, d: EventData<'RevokedCredentialPresented'>): void {

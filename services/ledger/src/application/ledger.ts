@@ -260,7 +260,42 @@ export class Ledger {
 
   blastRadius(tenant: string, subject: SubjectRef) {
     const graph = this.graph(tenant);
-    return graph ? blastRadius(graph, subject, this.deps.now()) : null;
+    const radius = graph ? blastRadius(graph, subject, this.deps.now()) : null;
+    return radius && { ...radius, attemptsAfterRevocation: this.attemptsOn(tenant, radius) };
+  }
+
+  /**
+   * Refused presentations of revoked credentials, per node of a blast radius (the subject, its
+   * sessions, agents and listed tokens): by token or session id, or by the `jti`, `sid` or
+   * `agent_id` of a JWT named by its claims. Index lookups per node.
+   */
+  private attemptsOn(tenant: string, radius: NonNullable<ReturnType<typeof blastRadius>>) {
+    const byCredential = this.deps.host.state(terminationStatus).attemptsByCredential.get(tenant);
+    if (!byCredential) return [];
+    const nodes = [radius.subject, ...radius.descendants.sessions, ...radius.descendants.agents, ...radius.descendants.tokens.list];
+    const out: Array<{ type: string; id: string; count: number; lastAt: number; sources: Array<{ source: string; count: number }> }> = [];
+    for (const node of nodes) {
+      const keys =
+        node.type === 'TOKEN'
+          ? ['TOKEN', 'CLAIMS']
+          : node.type === 'SESSION'
+            ? ['SESSION', 'CLAIMS']
+            : node.type === 'AGENT'
+              ? ['CLAIMS']
+              : [];
+      const found = keys.map((k) => byCredential.get(`${k}:${node.id}`)).filter((a) => a !== undefined);
+      if (found.length === 0) continue;
+      const sources: Record<string, number> = {};
+      for (const a of found) for (const [source, n] of Object.entries(a.sources)) sources[source] = (sources[source] ?? 0) + n;
+      out.push({
+        type: node.type,
+        id: node.id,
+        count: found.reduce((n, a) => n + a.count, 0),
+        lastAt: Math.max(...found.map((a) => a.lastAt)),
+        sources: Object.entries(sources).map(([source, count]) => ({ source, count })),
+      });
+    }
+    return out;
   }
 
   /**
