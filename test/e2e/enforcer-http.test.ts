@@ -106,6 +106,14 @@ describe('enforcer SDK without Kafka (HTTP feed)', () => {
         ]),
       },
     ]);
+    // As of any moment, from the durable history: the same now, none when the termination was applied.
+    const now = await ledger.runtime.store.headPosition();
+    expect((await ledger.call('GET', `/v1/tenants/acme/blast-radius/session/S2?position=${now}`)).body.attemptsAfterRevocation).toEqual(
+      radius.attemptsAfterRevocation,
+    );
+    expect(
+      (await ledger.call('GET', `/v1/tenants/acme/blast-radius/session/S2?position=${killed.body.position}`)).body.attemptsAfterRevocation,
+    ).toEqual([]);
     // A report naming another tenant's termination, or none, records nothing.
     const report = (tenantPath: string, key: string, terminationId: string) =>
       ledger.call(

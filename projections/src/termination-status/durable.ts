@@ -56,6 +56,18 @@ export const TERMINATION_MIGRATIONS = [
      PRIMARY KEY (tenant, sequence)
    ) WITHOUT ROWID;
    CREATE INDEX audit_entries_by_time ON audit_entries (tenant, recorded_at);`,
+  // Refused presentations of revoked credentials, by credential: attempts per node, as of any moment.
+  `CREATE TABLE presented_credentials (
+     position       INTEGER PRIMARY KEY,
+     tenant         TEXT    NOT NULL,
+     credential_key TEXT    NOT NULL,
+     source         TEXT    NOT NULL,
+     recorded_at    INTEGER NOT NULL,
+     event_time     INTEGER NOT NULL,
+     count          INTEGER NOT NULL,
+     last_at        INTEGER NOT NULL
+   );
+   CREATE INDEX presented_credentials_by_key ON presented_credentials (tenant, credential_key, position);`,
 ] as const;
 
 const TERMINATION_EVENTS = new Set<DomainEvent['type']>([
@@ -96,6 +108,8 @@ function prepare(db: Database.Database): DurableWriter {
   const applied = db.prepare(
     'UPDATE terminations SET applied_position = ?, applied_at = ? WHERE tenant = ? AND termination_id = ? AND applied_position IS NULL',
   );
+  const presented = db.prepare(`INSERT OR IGNORE INTO presented_credentials
+    (position, tenant, credential_key, source, recorded_at, event_time, count, last_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const lastEntry = db.prepare('SELECT sequence, hash FROM audit_entries WHERE tenant = ? ORDER BY sequence DESC LIMIT 1');
   const entry = db.prepare(
     'INSERT INTO audit_entries (tenant, sequence, position, recorded_at, termination_id, hash, entry) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -117,7 +131,19 @@ function prepare(db: Database.Database): DurableWriter {
         correlationId,
         JSON.stringify(data),
       );
-      if (recorded.event.type === 'TerminationRequested') {
+      if (recorded.event.type === 'RevokedCredentialPresented') {
+        const p = recorded.event.data;
+        presented.run(
+          recorded.position,
+          tenant,
+          `${p.credentialType}:${p.credentialId}`,
+          p.source,
+          recorded.recordedAt,
+          time,
+          p.count,
+          p.lastAt,
+        );
+      } else if (recorded.event.type === 'TerminationRequested') {
         const r = recorded.event.data;
         requested.run(
           tenant,
@@ -195,6 +221,7 @@ interface TerminationRow {
 /** Reads of the durable terminations: index lookups by tenant and termination, time or sequence. */
 export class TerminationHistory {
   private readonly rows = new Map<AsOf['clock'], Database.Statement>();
+  private readonly presented = new Map<AsOf['clock'], Database.Statement>();
   private readonly entries: Database.Statement;
   private readonly entryCount: Database.Statement;
 
@@ -277,6 +304,29 @@ export class TerminationHistory {
       if (!verdict.ok || !last) return verdict;
       from = { sequence: last.sequence, hash: last.hash };
     }
+  }
+
+  /** Refused presentations of a credential (`<TOKEN|SESSION|CLAIMS>:<id>`) up to an instant, per source. */
+  attemptsAsOf(
+    tenant: string,
+    credentialKey: string,
+    asOf: AsOf,
+  ): { count: number; lastAt: number; sources: Record<string, number> } | undefined {
+    let statement = this.presented.get(asOf.clock);
+    if (!statement) {
+      statement = this.db.prepare(
+        `SELECT source, sum(count) AS n, max(last_at) AS last FROM presented_credentials
+         WHERE tenant = ? AND credential_key = ? AND ${CLOCK_COLUMN[asOf.clock]} <= ? GROUP BY source`,
+      );
+      this.presented.set(asOf.clock, statement);
+    }
+    const rows = statement.all(tenant, credentialKey, asOf.at) as Array<{ source: string; n: number; last: number }>;
+    if (rows.length === 0) return undefined;
+    return {
+      count: rows.reduce((n, r) => n + r.n, 0),
+      lastAt: Math.max(...rows.map((r) => r.last)),
+      sources: Object.fromEntries(rows.map((r) => [r.source, r.n])),
+    };
   }
 
   auditCount(tenant: string): number {

@@ -10,5 +10,6 @@ export { SsfStreamClient } from './idp/ssf/streams.ts';
 export { FileCheckpoint } from './reactors/checkpoint.ts';
 export { TerminationReactor, RECEIPT_EVENT, type ReceiptTarget, type TerminationReactorOptions } from './reactors/termination-reactor.ts';
 export { acknowledgement } from './idp/acknowledgement.ts';
+export { presentedStream } from './application/presentations.ts';
 export { WebhookReactor, messageOf, type WebhookReactorOptions } from './reactors/webhooks.ts';
 export { appendToTermination } from './reactors/append-to-termination.ts';

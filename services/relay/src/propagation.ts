@@ -1,5 +1,5 @@
 import type { Consumer } from 'kafkajs';
-import { appendToTermination } from '@killswitch/ledger';
+import { appendToTermination, presentedStream } from '@killswitch/ledger';
 import { decodeSingleObject, SchemaRegistry, type DomainEvent } from '@killswitch/schemas';
 import { STATUS_TOPIC } from '@killswitch/enforcer';
 import type { EventStore } from '@killswitch/event-store';
@@ -92,21 +92,37 @@ export class PropagationTracker {
     for (const p of status.presentations ?? []) {
       if (!['TOKEN', 'SESSION', 'CLAIMS'].includes(p.credentialType) || p.count < 1 || p.lastAt < p.firstAt) continue;
       if (!(await this.recordOf(status.tenant, p.terminationId))) continue;
-      await this.append(status.tenant, p.terminationId, {
-        type: 'RevokedCredentialPresented',
-        data: {
-          terminationId: p.terminationId,
-          userId: p.userId,
-          credentialType: p.credentialType as 'TOKEN' | 'SESSION' | 'CLAIMS',
-          credentialId: p.credentialId,
-          source: status.enforcerId,
-          channel: 'enforcer',
-          count: p.count,
-          firstAt: p.firstAt,
-          lastAt: p.lastAt,
-          ip: p.ip,
-          userAgent: p.userAgent,
-        },
+      await this.store.append({
+        streamId: presentedStream(status.tenant, p.terminationId),
+        expected: 'any',
+        events: [
+          {
+            event: {
+              type: 'RevokedCredentialPresented',
+              data: {
+                terminationId: p.terminationId,
+                userId: p.userId,
+                credentialType: p.credentialType as 'TOKEN' | 'SESSION' | 'CLAIMS',
+                credentialId: p.credentialId,
+                source: status.enforcerId,
+                channel: 'enforcer',
+                count: p.count,
+                firstAt: p.firstAt,
+                lastAt: p.lastAt,
+                ip: p.ip,
+                userAgent: p.userAgent,
+              },
+            },
+            metadata: {
+              tenant: status.tenant,
+              correlationId: `kafka:${status.enforcerId}:${p.firstAt}`,
+              causationId: p.terminationId,
+              actor: `enforcer:${status.enforcerId}`,
+              source: 'enforcer',
+              idpEventTime: null,
+            },
+          },
+        ],
       });
     }
   }

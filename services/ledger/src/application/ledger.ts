@@ -15,6 +15,7 @@ import {
   terminationStatus,
   TerminationHistory,
   type CheckClaims,
+  type CredentialAttempts,
   type CheckResult,
   type AsOf,
   type InventoryEntry,
@@ -261,41 +262,8 @@ export class Ledger {
   blastRadius(tenant: string, subject: SubjectRef) {
     const graph = this.graph(tenant);
     const radius = graph ? blastRadius(graph, subject, this.deps.now()) : null;
-    return radius && { ...radius, attemptsAfterRevocation: this.attemptsOn(tenant, radius) };
-  }
-
-  /**
-   * Refused presentations of revoked credentials, per node of a blast radius (the subject, its
-   * sessions, agents and listed tokens): by token or session id, or by the `jti`, `sid` or
-   * `agent_id` of a JWT named by its claims. Index lookups per node.
-   */
-  private attemptsOn(tenant: string, radius: NonNullable<ReturnType<typeof blastRadius>>) {
     const byCredential = this.deps.host.state(terminationStatus).attemptsByCredential.get(tenant);
-    if (!byCredential) return [];
-    const nodes = [radius.subject, ...radius.descendants.sessions, ...radius.descendants.agents, ...radius.descendants.tokens.list];
-    const out: Array<{ type: string; id: string; count: number; lastAt: number; sources: Array<{ source: string; count: number }> }> = [];
-    for (const node of nodes) {
-      const keys =
-        node.type === 'TOKEN'
-          ? ['TOKEN', 'CLAIMS']
-          : node.type === 'SESSION'
-            ? ['SESSION', 'CLAIMS']
-            : node.type === 'AGENT'
-              ? ['CLAIMS']
-              : [];
-      const found = keys.map((k) => byCredential.get(`${k}:${node.id}`)).filter((a) => a !== undefined);
-      if (found.length === 0) continue;
-      const sources: Record<string, number> = {};
-      for (const a of found) for (const [source, n] of Object.entries(a.sources)) sources[source] = (sources[source] ?? 0) + n;
-      out.push({
-        type: node.type,
-        id: node.id,
-        count: found.reduce((n, a) => n + a.count, 0),
-        lastAt: Math.max(...found.map((a) => a.lastAt)),
-        sources: Object.entries(sources).map(([source, count]) => ({ source, count })),
-      });
-    }
-    return out;
+    return radius && { ...radius, attemptsAfterRevocation: attemptsOn(radius, (key) => byCredential?.get(key)) };
   }
 
   /**
@@ -307,7 +275,8 @@ export class Ledger {
     const users = this.history.usersOf(tenant, subject);
     if (users.length === 0) return null;
     const graph = this.history.graphAsOf(tenant, users, asOf);
-    return blastRadius(graph, subject, await this.instantOf(asOf));
+    const radius = blastRadius(graph, subject, await this.instantOf(asOf));
+    return radius && { ...radius, attemptsAfterRevocation: attemptsOn(radius, (key) => this.terminations.attemptsAsOf(tenant, key, asOf)) };
   }
 
   /** The wall-clock instant an as-of query evaluates expiry at (a position's is its recorded time). */
@@ -381,4 +350,38 @@ function terminationIdFor(caller: Caller, input: TerminationInput): string {
     )
     .digest('base64url');
   return `t_${digest.slice(0, 32)}`;
+}
+
+/**
+ * Refused presentations of revoked credentials, per node of a blast radius (the subject, its
+ * sessions, agents and listed tokens): by token or session id, or by the `jti`, `sid` or
+ * `agent_id` of a JWT named by its claims. One index lookup per node and credential kind.
+ */
+function attemptsOn(radius: NonNullable<ReturnType<typeof blastRadius>>, lookup: (key: string) => CredentialAttempts | undefined) {
+  const nodes = [radius.subject, ...radius.descendants.sessions, ...radius.descendants.agents, ...radius.descendants.tokens.list];
+  const out: Array<{ type: string; id: string; count: number; lastAt: number; sources: Array<{ source: string; count: number }> }> = [];
+  for (const node of nodes) {
+    const kinds =
+      node.type === 'TOKEN'
+        ? ['TOKEN', 'CLAIMS']
+        : node.type === 'SESSION'
+          ? ['SESSION', 'CLAIMS']
+          : node.type === 'AGENT'
+            ? ['CLAIMS']
+            : [];
+    const found = kinds.map((kind) => lookup(`${kind}:${node.id}`)).filter((a) => a !== undefined);
+    if (found.length === 0) continue;
+    const sources: Record<string, number> = {};
+    for (const a of found) for (const [source, n] of Object.entries(a.sources)) sources[source] = (sources[source] ?? 0) + n;
+    out.push({
+      type: node.type,
+      id: node.id,
+      count: found.reduce((n, a) => n + a.count, 0),
+      lastAt: Math.max(...found.map((a) => a.lastAt)),
+      sources: Object.keys(sources)
+        .sort()
+        .map((source) => ({ source, count: sources[source] as number })),
+    });
+  }
+  return out;
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { streamId } from '@killswitch/domain';
 import type { EventStore } from '@killswitch/event-store';
 import type { CheckResult } from '@killswitch/projections';
 import type { EventData } from '@killswitch/schemas';
@@ -14,6 +13,12 @@ export interface PresentationContext {
   readonly ip?: string | null;
   readonly userAgent?: string | null;
 }
+
+/**
+ * Refusals go to a stream of their own beside the termination's: they may come while the
+ * termination is still being applied, whose own stream is appended at an expected revision.
+ */
+export const presentedStream = (tenant: string, terminationId: string) => `presented-${tenant}:${terminationId}`;
 
 interface Pending {
   tenant: string;
@@ -108,8 +113,8 @@ export class PresentationLog {
     for (const entries of byTermination.values()) {
       const { tenant, presentation } = entries[0] as Pending;
       await this.store.append({
-        streamId: streamId.termination(tenant, presentation.terminationId),
-        expected: 'stream_exists',
+        streamId: presentedStream(tenant, presentation.terminationId),
+        expected: 'any',
         events: entries.map((e) => ({
           event: {
             type: 'RevokedCredentialPresented' as const,
