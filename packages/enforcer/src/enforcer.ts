@@ -74,8 +74,7 @@ export class Enforcer {
     const taken = [...this.refusals].slice(0, 1000);
     if (taken.length === 0) return;
     for (const [key] of taken) this.refusals.delete(key);
-    const batch = taken.map(([, entry]) => entry);
-    const presentations = batch.map(({ refusal, count, firstAt, lastAt }) => ({
+    const presentations = taken.map(([, { refusal, count, firstAt, lastAt }]) => ({
       terminationId: refusal.terminationId,
       credentialType: refusal.credentialType,
       credentialId: refusal.credentialId,

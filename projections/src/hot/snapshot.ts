@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,11 +116,6 @@ export function readSnapshot(path: string, projections: readonly string[]): Load
   } catch (error) {
     return { unusable: `undecodable: ${(error as Error).message}` };
   }
-}
-
-export function removeSnapshot(path: string): void {
-  rmSync(path, { force: true });
-  rmSync(`${path}.tmp`, { force: true });
 }
 
 export interface SnapshotLog {
