@@ -75,3 +75,8 @@ export const EXPIRY_GRACE_MS = 5 * 60_000;
 /** The expiry bucket of an instant (grace included): buckets below the clock's are dead. */
 export const expiryBucket = (expiresAt: number) => Math.floor((expiresAt + EXPIRY_GRACE_MS) / BUCKET_MS);
 export const clockBucket = (clock: number) => Math.floor(clock / BUCKET_MS);
+
+/** Per-tenant expiry queues back from a hot snapshot's structured clone. */
+export function reviveExpiries(data: Map<string, ExpiryQueue<string>>): Map<string, ExpiryQueue<string>> {
+  return new Map([...data].map(([tenant, queue]) => [tenant, Object.assign(new ExpiryQueue<string>(), queue)]));
+}

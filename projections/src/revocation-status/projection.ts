@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
-import { canonical, reviveInstance, tenantState, type Projection } from '../projection.ts';
-import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue } from '../hot/expiry-queue.ts';
+import { canonical, tenantState, type Projection } from '../projection.ts';
+import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue, reviveExpiries } from '../hot/expiry-queue.ts';
 import { lineageKey, TenantRevocationIndex, type RevocationStatusState } from './state.ts';
 
 export { EXPIRY_GRACE_MS } from '../hot/expiry-queue.ts';
@@ -20,7 +20,7 @@ export const revocationStatus: Projection<RevocationStatusState> = {
     const state = data as RevocationStatusState;
     return {
       tenants: new Map([...state.tenants].map(([tenant, index]) => [tenant, TenantRevocationIndex.revive(index)])),
-      expiries: new Map([...state.expiries].map(([tenant, queue]) => [tenant, reviveInstance(ExpiryQueue<string>, queue)])),
+      expiries: reviveExpiries(state.expiries),
       clock: state.clock,
     };
   },

@@ -69,7 +69,8 @@ export function blastRadius(graph: TenantGraph, subject: SubjectRef, now: number
   };
 }
 
-function stateOf(graph: TenantGraph, node: SessionNode | GrantNode | AgentNode | TokenNode, now: number): NodeState {
+/** A node's state in a graph at an instant: revoked (itself or through its lineage), expired, ended, invalidated or live. */
+export function stateOf(graph: TenantGraph, node: SessionNode | GrantNode | AgentNode | TokenNode, now: number): NodeState {
   const expiresAt = (node as { expiresAt?: number | null }).expiresAt ?? null;
   if (isNodeRevoked(node, graph)) return 'revoked';
   if (expiresAt !== null && expiresAt <= now) return 'expired';

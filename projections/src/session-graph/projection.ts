@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
-import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue } from '../hot/expiry-queue.ts';
-import { canonical, reviveInstance, tenantState, type Projection } from '../projection.ts';
+import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue, reviveExpiries } from '../hot/expiry-queue.ts';
+import { canonical, tenantState, type Projection } from '../projection.ts';
 import { TenantGraph } from './tenant-graph.ts';
 
 /**
@@ -41,7 +41,7 @@ export const sessionGraph: Projection<SessionGraphState> = {
     const state = data as SessionGraphState;
     return {
       tenants: new Map([...state.tenants].map(([tenant, graph]) => [tenant, TenantGraph.revive(graph)])),
-      expiries: new Map([...state.expiries].map(([tenant, queue]) => [tenant, reviveInstance(ExpiryQueue<string>, queue)])),
+      expiries: reviveExpiries(state.expiries),
       clock: state.clock,
     };
   },

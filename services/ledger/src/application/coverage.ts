@@ -1,8 +1,7 @@
 import type { AgentNode, GrantNode, SessionNode, SubjectRef } from '@killswitch/domain';
-import { isNodeRevoked } from '@killswitch/domain';
-import type { TenantGraph, TerminationRecord } from '@killswitch/projections';
+import { stateOf, type NodeState, type TenantGraph, type TerminationRecord } from '@killswitch/projections';
 
-type NodeCoverage = { id: string; ended: boolean; state: 'revoked' | 'invalidated' | 'ended' | 'expired' | 'live' };
+type NodeCoverage = { id: string; ended: boolean; state: NodeState };
 /** `ended_earlier`: the agent had already been revoked by an earlier termination. */
 type AgentTask = 'cancelled' | 'already_terminal' | 'cancellation_failed' | 'cancelling' | 'no_task' | 'ended_earlier';
 
@@ -20,17 +19,8 @@ export function coverageOf(record: TerminationRecord, graph: TenantGraph | undef
       : { type: request.target.type, id: request.target.id };
   const below = graph?.descendants(root) ?? { sessions: [], grants: [], agents: [], tokens: [] };
   const before = (issuedAt: number) => issuedAt <= request.requestedAt;
-  const stateOf = (node: SessionNode | GrantNode | AgentNode): NodeCoverage['state'] => {
-    if (graph && isNodeRevoked(node, graph)) return 'revoked';
-    if ('ancestors' in node) {
-      if (node.ended) return 'ended';
-      if (node.invalidated) return 'invalidated';
-      if (node.expiresAt !== null && node.expiresAt <= now) return 'expired';
-    } else if ('offlineAccess' in node && node.expiresAt !== null && node.expiresAt <= now) return 'expired';
-    return 'live';
-  };
   const cover = (node: SessionNode | GrantNode | AgentNode): NodeCoverage => {
-    const state = stateOf(node);
+    const state = graph ? stateOf(graph, node, now) : 'live';
     return { id: node.id, state, ended: state !== 'live' };
   };
   // Session Invalidation ends sessions only: grants, tokens and agents survive it by definition.

@@ -39,13 +39,14 @@ export function checkRoutes(app: FastifyInstance, { ledger, metrics }: RouteDeps
             ? ledger.checkSession(tenant, body.sessionId)
             : ledger.checkClaims(tenant, body.claims);
       metrics.checks.inc({ active: String(result.active) });
+      if (result.active) return result; // the hot path: nothing more
       const credential =
         'tokenId' in body
           ? { credentialType: 'TOKEN' as const, credentialId: body.tokenId }
           : 'sessionId' in body
             ? { credentialType: 'SESSION' as const, credentialId: body.sessionId }
             : claimsCredential(body.claims);
-      if (!result.active && credential) ledger.presentations.refused(tenant, result, credential, 'check', contextOf(request));
+      if (credential) ledger.presentations.refused(tenant, result, credential, 'check', contextOf(request));
       return result;
     },
   );
