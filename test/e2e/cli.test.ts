@@ -29,23 +29,25 @@ beforeAll(async () => {
 afterAll(async () => ledger.destroy());
 
 describe('CLI', () => {
-  it('exports a hash-chained audit trail that verifies, and detects tampering', async () => {
+  it('exports a sealed, hash-chained audit trail that verifies, and detects tampering', async () => {
     const file = join(ledger.dataDir, 'audit.jsonl');
     await cli(['export', '--tenant', 'acme', '--data-dir', ledger.dataDir, '--out', file]);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(3);
-    const verified = JSON.parse((await cli(['verify', '--file', file])).stdout);
-    expect(verified).toEqual({ entries: 3, ok: true });
+    expect(lines).toHaveLength(5); // header, three entries, seal
+    const verified = JSON.parse((await cli(['verify', '--file', file, '--data-dir', ledger.dataDir])).stdout);
+    expect(verified).toMatchObject({ ok: true, kind: 'export', records: 3 });
 
-    const tampered = lines.map((line, i) => (i === 1 ? line.replace('cli test', 'nothing to see') : line));
+    const tampered = lines.map((line, i) => (i === 2 ? line.replace('cli test', 'nothing to see') : line));
     writeFileSync(file, tampered.join('\n') + '\n');
-    const altered = await cli(['verify', '--file', file]).catch((error: { stdout: string; code: number }) => error);
+    const altered = await cli(['verify', '--file', file, '--data-dir', ledger.dataDir]).catch(
+      (error: { stdout: string; code: number }) => error,
+    );
     expect(altered).toMatchObject({ code: 1 });
-    expect(JSON.parse((altered as { stdout: string }).stdout)).toMatchObject({ ok: false, sequence: 2, problem: 'entry altered' });
+    expect(JSON.parse((altered as { stdout: string }).stdout)).toMatchObject({ ok: false, seq: 2, problem: 'record 2 was altered' });
 
-    writeFileSync(file, [lines[0], lines[2]].join('\n') + '\n');
-    const removed = await cli(['verify', '--file', file]).catch((error: { stdout: string }) => error);
-    expect(JSON.parse((removed as { stdout: string }).stdout)).toMatchObject({ ok: false });
+    writeFileSync(file, [lines[0], lines[1], lines[3], lines[4]].join('\n') + '\n');
+    const removed = await cli(['verify', '--file', file, '--data-dir', ledger.dataDir]).catch((error: { stdout: string }) => error);
+    expect(JSON.parse((removed as { stdout: string }).stdout)).toMatchObject({ ok: false, problem: 'record 2 is missing' });
   });
 
   it('shows the blast radius as of a past position, before the agent was revoked', async () => {

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startIdpHarness, type IdpHarness } from '../src/idp-harness.ts';
@@ -50,17 +51,48 @@ afterAll(async () => {
 
 /** Bodies over the IdP endpoints' limit (64 KiB) may be refused before they are read. */
 const IDP_BODY_LIMIT = 64 * 1024;
+/** Node's HTTP server refuses larger request headers (431) before any route sees them. */
+const NODE_HEADER_LIMIT = 16 * 1024;
+
+/**
+ * Sends with node:http rather than fetch: a server may answer (401 before reading the body, 413,
+ * 431) and close while the client is still writing; the answer that arrived is kept, not lost to
+ * the write's EPIPE.
+ */
+function post(url: string, request: FuzzRequest): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const outgoing = httpRequest(
+      url,
+      { agent: false, method: request.method, headers: { 'content-length': String(Buffer.byteLength(request.body)), ...request.headers } },
+      (response) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        const done = () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', done);
+        response.on('error', done);
+      },
+    );
+    outgoing.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    outgoing.end(request.body);
+  });
+}
 
 async function send(request: FuzzRequest) {
-  let response: Response;
+  let response: { status: number; text: string };
   try {
-    response = await fetch(`${h.ledger.url}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
+    response = await post(`${h.ledger.url}${request.path}`, request);
   } catch (error) {
-    // The server answered 413 and closed the connection while the client was still sending.
+    // The server answered 413 (body) or 431 (headers) and closed the connection before the answer could be read.
     if (Buffer.byteLength(request.body) > IDP_BODY_LIMIT) return { status: 413, body: null, text: '', refusedUnread: true };
+    const headerBytes = Object.entries(request.headers).reduce((n, [k, v]) => n + k.length + String(v).length + 4, 0);
+    if (headerBytes > NODE_HEADER_LIMIT) return { status: 431, body: null, text: '', refusedUnread: true };
     throw error;
   }
-  const text = await response.text();
+  const { text } = response;
   let body: unknown = text;
   try {
     body = text ? JSON.parse(text) : null;

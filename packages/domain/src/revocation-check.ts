@@ -33,29 +33,37 @@ export interface LineageSubject {
  * graph walk. A not-before cut-off revokes everything issued at or before it, so a fresh
  * login after a Global Revocation goes through while every older token fails.
  */
+/** A finding of one shape whatever the stored revocation carries (a spread would not be: slow on hot paths). */
+const finding = (revocation: Revocation, cause: RevocationCause, by: string): RevocationFinding => ({
+  terminationId: revocation.terminationId,
+  at: revocation.at,
+  cause,
+  by,
+});
+
 export function findRevocation(lookups: RevocationLookups, subject: LineageSubject): RevocationFinding | null {
   if (subject.tokenId) {
     const token = lookups.revokedToken(subject.tokenId);
-    if (token) return { ...token, cause: 'token_revoked', by: subject.tokenId };
+    if (token) return finding(token, 'token_revoked', subject.tokenId);
   }
   const user = lookups.userNotBefore(subject.userId);
-  if (user && user.at >= subject.issuedAt) return { ...user, cause: 'user_revoked', by: subject.userId };
+  if (user && user.at >= subject.issuedAt) return finding(user, 'user_revoked', subject.userId);
   const { deviceId, sessions, agents, grants } = subject.lineage;
   if (deviceId) {
     const device = lookups.deviceNotBefore(deviceId);
-    if (device && device.at >= subject.issuedAt) return { ...device, cause: 'device_revoked', by: deviceId };
+    if (device && device.at >= subject.issuedAt) return finding(device, 'device_revoked', deviceId);
   }
   for (const id of sessions) {
     const found = lookups.revokedSession(id);
-    if (found) return { ...found, cause: 'session_revoked', by: id };
+    if (found) return finding(found, 'session_revoked', id);
   }
   for (const id of agents) {
     const found = lookups.revokedAgent(id);
-    if (found) return { ...found, cause: 'agent_revoked', by: id };
+    if (found) return finding(found, 'agent_revoked', id);
   }
   for (const id of grants) {
     const found = lookups.revokedGrant(id);
-    if (found) return { ...found, cause: 'grant_revoked', by: id };
+    if (found) return finding(found, 'grant_revoked', id);
   }
   return null;
 }

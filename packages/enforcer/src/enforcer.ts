@@ -22,6 +22,15 @@ export interface EnforcerOptions {
   readonly now?: () => number;
 }
 
+/** Refusals of one credential in one minute, as they will be reported. */
+interface RefusalEntry {
+  readonly refusal: { -readonly [K in keyof Refusal]: Refusal[K] };
+  readonly minute: number;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+}
+
 /**
  * An enforcement point's view of revocations: bootstraps from the ledger's snapshot, follows the
  * Kafka feed, answers `check` locally, and reports what it applied (heartbeats and per-termination
@@ -36,6 +45,13 @@ export class Enforcer {
   private producer: Producer | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private pendingAcks: string[] = [];
+  /** The producer timestamp of the feed message being applied (Kafka's CreateTime: when the relay published it). */
+  private applyingPublishedAt: number | null = null;
+  /**
+   * When the feed message that brought each recently applied termination was published, for
+   * propagation breakdowns (append → publish → apply). The last 10,000 terminations.
+   */
+  readonly feedPublishedAt = new Map<string, number>();
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: EnforcerOptions) {
@@ -44,20 +60,34 @@ export class Enforcer {
     this.replica.onRefused = (refusal) => this.noteRefusal(refusal);
   }
 
-  private refusals = new Map<string, { refusal: Refusal; count: number; firstAt: number; lastAt: number }>();
+  private refusals = new Map<string, RefusalEntry>();
   private reporting: NodeJS.Timeout | null = null;
   private reported: Promise<void> = Promise.resolve();
   private stopped = false;
 
-  /** Coalesces a refusal per credential and minute; the report goes out within `reportMs`. */
+  /**
+   * Coalesces a refusal per credential and minute; the report goes out within `reportMs`. On the
+   * hot path (the same credential presented again) this is one map lookup and a few field writes.
+   */
   private noteRefusal(refusal: Refusal): void {
-    const key = `${refusal.terminationId}\u0000${refusal.credentialType}:${refusal.credentialId}\u0000${Math.floor(refusal.at / 60_000)}`;
-    const entry = this.refusals.get(key);
+    const minute = Math.floor(refusal.at / 60_000);
+    let key = refusal.credentialId;
+    let entry = this.refusals.get(key);
+    if (
+      entry &&
+      (entry.minute !== minute ||
+        entry.refusal.terminationId !== refusal.terminationId ||
+        entry.refusal.credentialType !== refusal.credentialType)
+    ) {
+      key = `${refusal.terminationId}\u0000${refusal.credentialType}:${refusal.credentialId}\u0000${minute}`;
+      entry = this.refusals.get(key);
+    }
     if (entry) {
       entry.count++;
       entry.lastAt = refusal.at;
-      entry.refusal = { ...refusal, ip: refusal.ip ?? entry.refusal.ip, userAgent: refusal.userAgent ?? entry.refusal.userAgent };
-    } else this.refusals.set(key, { refusal, count: 1, firstAt: refusal.at, lastAt: refusal.at });
+      if (refusal.ip) entry.refusal.ip = refusal.ip;
+      if (refusal.userAgent) entry.refusal.userAgent = refusal.userAgent;
+    } else this.refusals.set(key, { refusal: { ...refusal }, minute, count: 1, firstAt: refusal.at, lastAt: refusal.at });
     this.scheduleReport();
   }
 
@@ -136,8 +166,10 @@ export class Enforcer {
         if (!message.value) return;
         const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
         const event = fromFeedMessage(this.events, message.value, headers);
-        if (live) this.replica.apply(event);
-        else buffered.push(event);
+        if (!live) return void buffered.push(event);
+        this.applyingPublishedAt = Number(message.timestamp);
+        this.replica.apply(event);
+        this.applyingPublishedAt = null;
       },
     });
     await joined;
@@ -188,6 +220,10 @@ export class Enforcer {
   }
 
   private acknowledge(terminationId: string): void {
+    if (this.applyingPublishedAt !== null) {
+      if (this.feedPublishedAt.size >= 10_000) this.feedPublishedAt.delete(this.feedPublishedAt.keys().next().value as string);
+      this.feedPublishedAt.set(terminationId, this.applyingPublishedAt);
+    }
     this.pendingAcks.push(terminationId);
     this.flushing = this.flushing.then(() => this.flushAcks()).catch(() => undefined);
   }

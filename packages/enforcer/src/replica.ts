@@ -67,23 +67,26 @@ export class RevocationReplica {
 
   /** Is this token still good? Answered locally: a few hash and typed-array lookups. */
   check(claims: CheckClaims, context?: RequestContext): CheckResult {
-    const result = checkClaims(this.state.tenants.get(this.tenant), claims, this.now());
+    const now = this.now();
+    const result = checkClaims(this.state.tenants.get(this.tenant), claims, now);
     if (!result.active && result.terminationId) {
       const id = claims.jti ?? claims.sid ?? claims.agent_id;
-      if (id) this.refused(result.terminationId, 'CLAIMS', id, claims.sub ?? null, context);
+      if (id) this.refused(result.terminationId, 'CLAIMS', id, claims.sub ?? null, context, now);
     }
     return result;
   }
 
   checkToken(tokenId: string, context?: RequestContext): CheckResult {
-    const result = checkToken(this.state.tenants.get(this.tenant), tokenId, this.now());
-    if (!result.active && result.terminationId) this.refused(result.terminationId, 'TOKEN', tokenId, null, context);
+    const now = this.now();
+    const result = checkToken(this.state.tenants.get(this.tenant), tokenId, now);
+    if (!result.active && result.terminationId) this.refused(result.terminationId, 'TOKEN', tokenId, null, context, now);
     return result;
   }
 
   checkSession(sessionId: string, context?: RequestContext): CheckResult {
-    const result = checkSession(this.state.tenants.get(this.tenant), sessionId, this.now());
-    if (!result.active && result.terminationId) this.refused(result.terminationId, 'SESSION', sessionId, null, context);
+    const now = this.now();
+    const result = checkSession(this.state.tenants.get(this.tenant), sessionId, now);
+    if (!result.active && result.terminationId) this.refused(result.terminationId, 'SESSION', sessionId, null, context, now);
     return result;
   }
 
@@ -92,7 +95,8 @@ export class RevocationReplica {
     credentialType: Refusal['credentialType'],
     credentialId: string,
     userId: string | null,
-    context?: RequestContext,
+    context: RequestContext | undefined,
+    at: number,
   ) {
     this.onRefused?.({
       terminationId,
@@ -101,7 +105,7 @@ export class RevocationReplica {
       userId,
       ip: context?.ip ?? null,
       userAgent: context?.userAgent ?? null,
-      at: this.now(),
+      at,
     });
   }
 

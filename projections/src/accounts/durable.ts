@@ -111,11 +111,32 @@ export interface ProcessedMessage {
 /** Reads of the durable accounts: index lookups. */
 export class AccountsHistory {
   private readonly message: Database.Statement;
+  private readonly identifier: Database.Statement;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
+    this.identifier = db.prepare('SELECT DISTINCT kind, target_id FROM account_identifiers WHERE tenant = ? AND key = ? LIMIT 100');
     this.message = db.prepare(
       'SELECT position, recorded_at, outcome, termination_ids FROM idp_messages WHERE tenant = ? AND message_key = ?',
     );
+  }
+
+  /** The users and devices ever known under an identifier key (`email:…`, `iss_sub:<issuer> <sub>`, `opaque:…`). */
+  identified(tenant: string, key: string): Array<{ kind: 'USER' | 'DEVICE'; id: string }> {
+    return (this.identifier.all(tenant, key) as Array<{ kind: 'USER' | 'DEVICE'; target_id: string }>).map((r) => ({
+      kind: r.kind,
+      id: r.target_id,
+    }));
+  }
+
+  /** RP user ids starting with `prefix`, in order after a cursor (a range scan of the identifiers' primary key). */
+  listUsers(tenant: string, prefix: string, after: string | null, limit: number): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT key FROM account_identifiers
+         WHERE tenant = ? AND key >= ? AND key < ? AND key > ? AND kind = 'USER' AND key = 'opaque:' || target_id ORDER BY key LIMIT ?`,
+      )
+      .all(tenant, `opaque:${prefix}`, `opaque:${prefix}\u{10FFFF}`, `opaque:${after ?? ''}`, limit) as Array<{ key: string }>;
+    return rows.map((r) => r.key.slice('opaque:'.length));
   }
 
   /** A message processed at any time (beyond the in-memory replay window too). */

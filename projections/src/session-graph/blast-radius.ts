@@ -2,6 +2,7 @@ import {
   isNodeRevoked,
   residualOf,
   type AgentNode,
+  type Descendants,
   type GrantNode,
   type SessionNode,
   type SubjectRef,
@@ -29,6 +30,8 @@ export interface BlastRadius {
     agents: NodeStatus[];
     tokens: { live: number; revoked: number; expired: number; list: NodeStatus[]; truncated: boolean };
   };
+  /** Lineage among the nodes listed (subject, descendants, listed tokens): each node's nearest parent, `TYPE:id`. */
+  edges: Array<{ from: string; to: string }>;
   /** Stateless tokens that would outlive a revocation issued now (they can only expire). */
   exposureIfRevokedNow: ReturnType<typeof residualOf>;
   /** Stateless tokens already revoked but still verifiable offline until they expire. */
@@ -49,6 +52,7 @@ export function blastRadius(graph: TenantGraph, subject: SubjectRef, now: number
   const liveTokens = below.tokens.filter((t, i) => tokens[i]?.state === 'live');
   const revokedTokens = below.tokens.filter((t, i) => tokens[i]?.state === 'revoked');
   return {
+    ...lineageEdges(subject, below, TOKEN_LIST_LIMIT),
     subject: { ...subject, state: subjectState(graph, subject, now) },
     userId,
     ancestors: graph.ancestors(subject).map((ref) => ({ ...ref, state: subjectState(graph, ref, now) })),
@@ -67,6 +71,37 @@ export function blastRadius(graph: TenantGraph, subject: SubjectRef, now: number
     exposureIfRevokedNow: residualOf(liveTokens, now),
     outstandingAfterRevocation: residualOf(revokedTokens as TokenNode[], now),
   };
+}
+
+/** Each listed node's nearest listed parent (the subject when its parent lies outside the radius). */
+function lineageEdges(subject: SubjectRef, below: Descendants, tokenLimit: number): { edges: Array<{ from: string; to: string }> } {
+  const root = `${subject.type}:${subject.id}`;
+  const candidates: Array<[string, Array<string | null>]> = [
+    ...below.sessions.map((s): [string, Array<string | null>] => [
+      `SESSION:${s.id}`,
+      [s.parentSessionId && `SESSION:${s.parentSessionId}`],
+    ]),
+    ...below.agents.map((a): [string, Array<string | null>] => [
+      `AGENT:${a.id}`,
+      [a.parentAgentId && `AGENT:${a.parentAgentId}`, a.sessionId && `SESSION:${a.sessionId}`],
+    ]),
+    ...below.grants.map((g): [string, Array<string | null>] => [
+      `GRANT:${g.id}`,
+      [g.agentId && `AGENT:${g.agentId}`, g.sessionId && `SESSION:${g.sessionId}`],
+    ]),
+    ...below.tokens.slice(0, tokenLimit).map((t): [string, Array<string | null>] => {
+      const { grants, agents, sessions } = t.lineage;
+      return [
+        `TOKEN:${t.id}`,
+        [grants[0] ? `GRANT:${grants[0]}` : null, agents[0] ? `AGENT:${agents[0]}` : null, sessions[0] ? `SESSION:${sessions[0]}` : null],
+      ];
+    }),
+  ];
+  const listed = new Set([root, ...candidates.map(([key]) => key)]);
+  const edges = candidates
+    .filter(([key]) => key !== root)
+    .map(([key, parents]) => ({ from: parents.find((p): p is string => !!p && listed.has(p) && p !== key) ?? root, to: key }));
+  return { edges };
 }
 
 /** A node's state in a graph at an instant: revoked (itself or through its lineage), expired, ended, invalidated or live. */

@@ -201,6 +201,40 @@ export class GraphHistory {
     return state.tenants.get(tenant) ?? new TenantGraph();
   }
 
+  /**
+   * Nodes of a kind whose id starts with `prefix`, in id order after a cursor: a range scan of the
+   * primary key. `DEVICE` lists each (device, user) pair.
+   */
+  listNodes(
+    tenant: string,
+    kind: 'SESSION' | 'GRANT' | 'AGENT' | 'TOKEN' | 'DEVICE',
+    prefix: string,
+    after: { id: string; userId: string } | null,
+    limit: number,
+  ): Array<{ id: string; userId: string; expiresAt: number | null }> {
+    const high = `${prefix}\u{10FFFF}`;
+    const cursor = after ?? { id: '', userId: '' };
+    const rows =
+      kind === 'DEVICE'
+        ? this.db
+            .prepare(
+              `SELECT device_id AS id, user_id, NULL AS expires_at FROM graph_devices
+               WHERE tenant = ? AND device_id >= ? AND device_id < ? AND (device_id, user_id) > (?, ?) ORDER BY device_id, user_id LIMIT ?`,
+            )
+            .all(tenant, prefix, high, cursor.id, cursor.userId, limit)
+        : this.db
+            .prepare(
+              `SELECT id, user_id, expires_at FROM graph_nodes
+               WHERE tenant = ? AND kind = ? AND id >= ? AND id < ? AND id > ? ORDER BY id LIMIT ?`,
+            )
+            .all(tenant, kind, prefix, high, cursor.id, limit);
+    return (rows as Array<{ id: string; user_id: string; expires_at: number | null }>).map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      expiresAt: r.expires_at,
+    }));
+  }
+
   /** How many nodes of each kind the history holds for a tenant (structural checks, operations). */
   nodeCounts(tenant: string): Record<string, number> {
     return Object.fromEntries((this.counts.all(tenant) as Array<{ kind: string; n: number }>).map((r) => [r.kind, r.n]));

@@ -68,6 +68,8 @@ export const TERMINATION_MIGRATIONS = [
      last_at        INTEGER NOT NULL
    );
    CREATE INDEX presented_credentials_by_key ON presented_credentials (tenant, credential_key, position);`,
+  // A termination's audit entry, for its evidence bundle.
+  `CREATE INDEX audit_entries_by_termination ON audit_entries (tenant, termination_id);`,
 ] as const;
 
 const TERMINATION_EVENTS = new Set<DomainEvent['type']>([
@@ -327,6 +329,20 @@ export class TerminationHistory {
       lastAt: Math.max(...rows.map((r) => r.last)),
       sources: Object.fromEntries(rows.map((r) => [r.source, r.n])),
     };
+  }
+
+  /** The first audit entry recorded at or after an instant (where a time-range export starts). */
+  firstAuditSequenceFrom(tenant: string, from: number): number | null {
+    const row = this.db.prepare('SELECT min(sequence) AS s FROM audit_entries WHERE tenant = ? AND recorded_at >= ?').get(tenant, from) as {
+      s: number | null;
+    };
+    return row.s;
+  }
+
+  auditEntryOf(tenant: string, terminationId: string): AuditEntry | undefined {
+    const row = this.db.prepare('SELECT entry FROM audit_entries WHERE tenant = ? AND termination_id = ?').get(tenant, terminationId) as
+      { entry: string } | undefined;
+    return row ? (JSON.parse(row.entry) as AuditEntry) : undefined;
   }
 
   auditCount(tenant: string): number {

@@ -2,14 +2,15 @@
  * `npm run cli -- <command>`: the long jobs, against the data directory of a ledger (it may be
  * running: the embedded store is read under WAL without blocking it).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { SqliteEventStore, type RecordedEvent } from '@killswitch/event-store';
 import {
   ALL_PROJECTIONS,
-  auditTrail,
   blastRadius,
   DURABLE_PROJECTIONS,
   GraphHistory,
@@ -18,15 +19,16 @@ import {
   rebuildReadModels,
   swapReadModels,
   TerminationHistory,
-  verifyChain,
   type AsOf,
-  type AuditEntry,
   type Projection,
   type RebuildProgress,
 } from '@killswitch/projections';
 import type { SubjectType } from '@killswitch/domain';
+import { loadOrCreateSigningKey, verifyEvidence, verifySealedExport } from '@killswitch/protocols';
+import type { JSONWebKeySet } from 'jose';
+import { evidenceBundle, sealedExport } from './application/exports.ts';
 import { loadConfig } from './config.ts';
-import { readModelsPath } from './runtime.ts';
+import { readModelsPath, signingKeyPath } from './runtime.ts';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -43,9 +45,13 @@ commands:
                                               a user's sessions from the durable inventory
   termination   --tenant T --id TERMINATION [as-of options]
                                               a termination's status (what ended, propagation, receipt)
-  export        --tenant T [--format jsonl|csv] [--out FILE] [--until <position>]
-                                              the hash-chained audit trail (JSON Lines verifies with verify)
-  verify        --file FILE                     verify a JSON Lines audit export's hash chain
+  export        --tenant T [--kind audit|events] [--format jsonl|csv] [--from <ms>] [--to <ms>] [--out FILE]
+                                              the audit trail or the tenant's raw events recorded in [from, to),
+                                              hash-chained and sealed with the RP's key (streamed, constant memory)
+  evidence      --tenant T --id TERMINATION [--out FILE]
+                                              a termination's signed evidence bundle
+  verify        --file FILE [--jwks FILE|URL]   verify an export (chain, seal, signature) or an evidence bundle;
+                                              names the first bad record; keys default to this ledger's own
 options:
   --data-dir DIR   the ledger's data directory (default: KILLSWITCH_DATA_DIR or the configuration's)`;
 
@@ -59,6 +65,10 @@ const { values, positionals } = parseArgs({
     format: { type: 'string', default: 'jsonl' },
     out: { type: 'string' },
     file: { type: 'string' },
+    kind: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    jwks: { type: 'string' },
     'data-dir': { type: 'string' },
     'as-of': { type: 'string' },
     clock: { type: 'string', default: 'recorded' },
@@ -201,41 +211,50 @@ async function run(command: string | undefined): Promise<void> {
       return readModels.close();
     }
     case 'export': {
+      const kind = values.kind ?? 'audit';
+      const format = values.format;
+      if (kind !== 'audit' && kind !== 'events') throw new Error('--kind is audit or events');
+      if (format !== 'jsonl' && format !== 'csv') throw new Error('--format is jsonl or csv');
+      const from = epochOption('from');
+      const to = epochOption('to');
       const store = openStore();
-      const { states } = await replayAll(store, [auditTrail as Projection<unknown>], until);
-      const entries: AuditEntry[] =
-        (states[0] as { tenants: Map<string, { entries: AuditEntry[] }> }).tenants.get(need('tenant'))?.entries ?? [];
+      const readModels = kind === 'audit' ? openReadModels() : undefined;
+      const signingKey = await loadOrCreateSigningKey(signingKeyPath(dataDir()));
+      const sources = { store, signingKey, now: Date.now, ...(readModels ? { terminations: new TerminationHistory(readModels.db) } : {}) };
       const out = values.out ? createWriteStream(values.out) : process.stdout;
-      if (values.format === 'csv') {
-        const columns = [
-          'sequence',
-          'position',
-          'recordedAt',
-          'terminationId',
-          'actor',
-          'source',
-          'scope',
-          'userId',
-          'reason',
-          'messageDigest',
-          'previousHash',
-          'hash',
-        ] as const;
-        out.write(columns.join(',') + '\n');
-        for (const e of entries) out.write(columns.map((c) => csvCell(e[c])).join(',') + '\n');
-      } else {
-        for (const e of entries) out.write(JSON.stringify(e) + '\n');
-      }
-      if (out !== process.stdout) out.end();
-      process.stderr.write(`exported ${entries.length} entries\n`);
+      const request = {
+        kind,
+        tenant: need('tenant'),
+        format,
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
+      } as const;
+      await pipeline(Readable.from(sealedExport(sources, request)), out, { end: out !== process.stdout });
+      process.stderr.write(`exported the ${kind} of ${request.tenant} to ${values.out ?? 'stdout'}, sealed with key ${signingKey.kid}\n`);
+      readModels?.close();
+      return store.close();
+    }
+    case 'evidence': {
+      const store = openStore();
+      const readModels = openReadModels();
+      const signingKey = await loadOrCreateSigningKey(signingKeyPath(dataDir()));
+      const sources = { store, signingKey, now: Date.now, terminations: new TerminationHistory(readModels.db) };
+      const bundle = await evidenceBundle(sources, need('tenant'), need('id'));
+      if (bundle === undefined) {
+        process.stderr.write('no such termination\n');
+        process.exitCode = 3;
+      } else if (values.out) writeFileSync(values.out, bundle);
+      else process.stdout.write(bundle);
+      readModels.close();
       return store.close();
     }
     case 'verify': {
-      const entries: AuditEntry[] = [];
-      for await (const line of createInterface({ input: createReadStream(need('file')) }))
-        if (line.trim()) entries.push(JSON.parse(line) as AuditEntry);
-      const result = verifyChain(entries);
-      console.log(JSON.stringify({ entries: entries.length, ...result }));
+      const jwks = await trustedKeys();
+      const file = need('file');
+      const result = (await startsWithEvidence(file))
+        ? await verifyEvidence(readFileSync(file, 'utf8'), jwks)
+        : await verifySealedExport(createInterface({ input: createReadStream(file), crlfDelay: Infinity }), jwks);
+      console.log(JSON.stringify(result));
       if (!result.ok) process.exitCode = 1;
       return;
     }
@@ -245,9 +264,44 @@ async function run(command: string | undefined): Promise<void> {
   }
 }
 
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/** The ledger's durable read models, which must exist (the ledger, or `rebuild`, makes them). */
+function openReadModels(): ReadModelDb {
+  const path = readModelsPath(dataDir());
+  const readModels = existsSync(path) ? new ReadModelDb(path) : null;
+  const ready = readModels?.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_entries'").get();
+  if (!readModels || !ready) {
+    readModels?.close();
+    throw new Error(`no durable read models in ${dataDir()}: start the ledger on it once, or run \`npm run cli -- rebuild\``);
+  }
+  return readModels;
+}
+
+function epochOption(name: 'from' | 'to'): number | undefined {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  if (!/^[0-9]{1,15}$/.test(value)) throw new Error(`--${name} takes epoch milliseconds`);
+  return Number(value);
+}
+
+/** The keys a seal may be signed with: `--jwks` (a file or an https URL), else this ledger's own public key. */
+async function trustedKeys(): Promise<JSONWebKeySet> {
+  const source = values.jwks;
+  if (!source) return { keys: [(await loadOrCreateSigningKey(signingKeyPath(dataDir()))).publicJwk] };
+  if (/^https?:\/\//.test(source)) {
+    const response = await fetch(source, { signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) throw new Error(`${source} answered ${response.status}`);
+    return (await response.json()) as JSONWebKeySet;
+  }
+  return JSON.parse(readFileSync(source, 'utf8')) as JSONWebKeySet;
+}
+
+/** An evidence bundle is one JSON object whose first member is `evidence`. */
+async function startsWithEvidence(file: string): Promise<boolean> {
+  for await (const line of createInterface({ input: createReadStream(file, { end: 256 }) })) {
+    if (line.trim() === '') continue;
+    return /^\{\s*("evidence"|$)/.test(line.trim());
+  }
+  return false;
 }
 
 run(positionals[0]).catch((error: unknown) => {

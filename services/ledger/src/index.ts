@@ -12,4 +12,4 @@ export { TerminationReactor, RECEIPT_EVENT, type ReceiptTarget, type Termination
 export { acknowledgement } from './idp/acknowledgement.ts';
 export { presentedStream } from './application/presentations.ts';
 export { WebhookReactor, messageOf, type WebhookReactorOptions } from './reactors/webhooks.ts';
-export { appendToTermination } from './reactors/append-to-termination.ts';
+export { appendAllToTerminations, appendToTermination, type TerminationFact } from './reactors/append-to-termination.ts';

@@ -17,5 +17,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     redact: ['req.headers', 'headers', 'authorization'],
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  // Standard output, buffered: one write per 4 KiB of lines (or 250 ms) instead of a system call
+  // per line, which under load cost more than the requests themselves. Flushed at exit.
+  const stdout = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => stdout.flush(), 250).unref();
+  return pino(options, stdout);
 }

@@ -1,5 +1,5 @@
 import type { Consumer } from 'kafkajs';
-import { appendToTermination, presentedStream } from '@killswitch/ledger';
+import { appendAllToTerminations, appendToTermination, presentedStream, type TerminationFact } from '@killswitch/ledger';
 import { decodeSingleObject, SchemaRegistry, type DomainEvent } from '@killswitch/schemas';
 import { STATUS_TOPIC } from '@killswitch/enforcer';
 import type { EventStore } from '@killswitch/event-store';
@@ -55,11 +55,13 @@ export class PropagationTracker {
       }
     }
     await this.consumer.subscribe({ topic: STATUS_TOPIC, fromBeginning: false });
+    // A batch of statuses (many enforcers acknowledging many terminations) is recorded in one group commit.
     await this.consumer.run({
-      eachMessage: async ({ message }) => {
-        if (!message.value) return;
-        const { value } = decodeSingleObject(this.registry, message.value);
-        await this.onStatus(value as Status);
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        const statuses = batch.messages.flatMap((m) => (m.value ? [decodeSingleObject(this.registry, m.value).value as Status] : []));
+        await this.onStatuses(statuses);
+        for (const message of batch.messages) resolveOffset(message.offset);
+        await heartbeat();
       },
     });
   }
@@ -70,21 +72,34 @@ export class PropagationTracker {
     return [...(this.live.get(tenant) ?? [])].filter(([, at]) => now - at <= window).map(([id]) => id);
   }
 
-  async onStatus(status: Status): Promise<void> {
-    const enforcers = this.live.get(status.tenant) ?? new Map<string, number>();
-    enforcers.set(status.enforcerId, Math.max(enforcers.get(status.enforcerId) ?? 0, status.at));
-    this.live.set(status.tenant, enforcers);
-    for (const terminationId of status.kind === 'APPLIED' ? status.terminationIds : []) {
-      const record = await this.recordOf(status.tenant, terminationId);
-      if (!record || record.propagation.enforcers[status.enforcerId] !== undefined) continue;
-      if (!record.propagation.completed) this.candidates(status.tenant).add(terminationId);
-      await this.append(status.tenant, terminationId, {
-        type: 'TerminationPropagated',
-        data: { terminationId, enforcerId: status.enforcerId, appliedAt: status.at, position: status.position },
-      });
+  async onStatuses(statuses: readonly Status[]): Promise<void> {
+    const propagated: TerminationFact[] = [];
+    const noted = new Set<string>();
+    const tenants = new Set<string>();
+    for (const status of statuses) {
+      tenants.add(status.tenant);
+      const enforcers = this.live.get(status.tenant) ?? new Map<string, number>();
+      enforcers.set(status.enforcerId, Math.max(enforcers.get(status.enforcerId) ?? 0, status.at));
+      this.live.set(status.tenant, enforcers);
+      for (const terminationId of status.kind === 'APPLIED' ? status.terminationIds : []) {
+        const key = `${status.tenant}\u0000${terminationId}\u0000${status.enforcerId}`;
+        const record = await this.recordOf(status.tenant, terminationId);
+        if (!record || record.propagation.enforcers[status.enforcerId] !== undefined || noted.has(key)) continue;
+        noted.add(key);
+        if (!record.propagation.completed) this.candidates(status.tenant).add(terminationId);
+        propagated.push({
+          tenant: status.tenant,
+          terminationId,
+          event: {
+            type: 'TerminationPropagated',
+            data: { terminationId, enforcerId: status.enforcerId, appliedAt: status.at, position: status.position },
+          },
+        });
+      }
     }
-    await this.completeWhereDone(status.tenant);
-    if (status.kind === 'PRESENTED') await this.recordPresentations(status);
+    await appendAllToTerminations(this.store, this.host, propagated, 'kafka');
+    for (const tenant of tenants) await this.completeWhereDone(tenant);
+    for (const status of statuses) if (status.kind === 'PRESENTED') await this.recordPresentations(status);
   }
 
   /** Refused presentations of revoked credentials, on the termination each names (in the enforcer's tenant only). */

@@ -60,6 +60,13 @@ export interface TerminationOutcome {
 }
 
 /** The ledger's use cases. HTTP routes, the CLI and protocol endpoints all go through here. */
+export interface SearchResult {
+  readonly type: SubjectRef['type'];
+  readonly id: string;
+  readonly userIds: string[];
+  readonly matched: string;
+}
+
 export class Ledger {
   private readonly mutex = new KeyedMutex();
   readonly inventory: InventoryQueries;
@@ -291,6 +298,38 @@ export class Ledger {
   async terminationAsOf(tenant: string, terminationId: string, asOf: AsOf): Promise<TerminationRecord | undefined> {
     await this.durableCaughtUp();
     return this.terminations.statusAsOf(tenant, terminationId, asOf);
+  }
+
+  /**
+   * Finds what a SOC analyst typed: a user by RP user id, email, phone or IdP subject (under each
+   * of `issuers`); a session, grant, agent, token or device by id. Index lookups only.
+   */
+  async search(tenant: string, query: string, issuers: readonly string[]): Promise<SearchResult[]> {
+    await this.durableCaughtUp();
+    const results = new Map<string, SearchResult>();
+    const add = (type: SearchResult['type'], id: string, userIds: string[], matched: string) => {
+      const key = `${type}:${id}`;
+      if (!results.has(key) && userIds.length > 0) results.set(key, { type, id, userIds, matched });
+    };
+    for (const type of ['USER', 'SESSION', 'GRANT', 'AGENT', 'TOKEN', 'DEVICE'] as const)
+      add(type, query, this.history.usersOf(tenant, { type, id: query }), `${type.toLowerCase()} id`);
+    const keys: Array<[string, string]> = [
+      [`email:${query.toLowerCase()}`, 'email'],
+      [`email:${query}`, 'email'],
+      [`phone_number:${query}`, 'phone number'],
+      [`opaque:${query}`, 'opaque identifier'],
+      ...issuers.map((issuer): [string, string] => [`iss_sub:${issuer} ${query}`, `IdP subject at ${issuer}`]),
+      [query, 'identifier'],
+    ];
+    for (const [key, matched] of keys)
+      for (const found of this.accountsHistory.identified(tenant, key))
+        add(
+          found.kind,
+          found.id,
+          found.kind === 'USER' ? [found.id] : this.history.usersOf(tenant, { type: 'DEVICE', id: found.id }),
+          matched,
+        );
+    return [...results.values()];
   }
 
   /** A page of the tenant's terminations (durable, by recorded time). */

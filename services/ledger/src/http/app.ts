@@ -19,6 +19,8 @@ import { terminationRoutes } from './routes/terminations.ts';
 import { feedRoutes } from './routes/feed.ts';
 import { presentationRoutes } from './routes/presentations.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { exportRoutes } from './routes/exports.ts';
+import { consoleRoutes } from './routes/console.ts';
 import type { WebhookReactor } from '../reactors/webhooks.ts';
 import { idpRoutes, rpOAuthRoutes, type IdpRouteDeps } from './idp/index.ts';
 
@@ -39,6 +41,7 @@ export interface AppDeps {
 
 export interface RouteDeps extends AppDeps {
   readonly metrics: Metrics;
+  readonly authenticator: ApiKeyAuthenticator;
 }
 
 declare module 'fastify' {
@@ -126,7 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ apiKey: [] }],
     },
   });
-  const routeDeps: RouteDeps = { ...deps, metrics };
+  const routeDeps: RouteDeps = { ...deps, metrics, authenticator };
   for (const routes of [
     opsRoutes,
     factRoutes,
@@ -137,8 +140,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     feedRoutes,
     presentationRoutes,
     webhookRoutes,
+    exportRoutes,
   ])
     routes(app, routeDeps);
+  await consoleRoutes(app, routeDeps);
   if (deps.idp) {
     await app.register(idpRoutes(deps.idp, deps.config.idpBodyLimitBytes), { bodyLimit: deps.config.idpBodyLimitBytes } as never);
     await app.register(rpOAuthRoutes(deps.idp));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SubjectRef, SubjectType } from '@killswitch/domain';
+import { streamId as streams, type SubjectRef, type SubjectType } from '@killswitch/domain';
 import { WrongExpectedVersion } from '@killswitch/event-store';
 import { accounts, messageKey, sessionGraph, type TenantAccounts, type TerminationRecord } from '@killswitch/projections';
 import { scopeFor, simpleSubjects, type MessageType, type ScopeChoice, type SimpleSubject, type SubjectId } from '@killswitch/protocols';
@@ -199,9 +199,7 @@ export class IdpGateway {
     outcome: string,
     terminations: readonly TerminationRecord[] = [],
   ): Promise<boolean> {
-    const streamId = `message-${caller.tenant}:${createHash('sha256')
-      .update(messageKey(message.protocol, message.issuer, message.messageId))
-      .digest('base64url')}`;
+    const streamId = streams.idpMessage(caller.tenant, message.protocol, message.issuer, message.messageId);
     try {
       const result = await this.ledger.deps.store.append({
         streamId,
@@ -220,6 +218,7 @@ export class IdpGateway {
                 receivedAt: this.ledger.deps.now(),
                 outcome,
                 terminationIds: terminations.map((t) => t.terminationId),
+                raw: message.raw,
               },
             },
             metadata: {
