@@ -118,7 +118,7 @@ describe.skipIf(brokers === null)('faults: no notice is lost', () => {
       // One broker of three stops: delivery continues.
       kafka('stop-node', 'cluster', '2');
       const second = await revokeMany(ledger, 'b', 50);
-      await waitUntil(() => allRevoked(enforcer as EnforcerProcess, second), 60_000, 'second wave with a broker down');
+      await waitUntil(() => allRevoked(enforcer as EnforcerProcess, second), 90_000, 'second wave with a broker down');
 
       // Every broker stops during propagation, then comes back: nothing is lost.
       kafka('stop-node', 'cluster', '1');

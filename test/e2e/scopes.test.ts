@@ -188,6 +188,21 @@ describe('idempotency and restarts', () => {
     expect(other.body.ended.tokens).toBe(0);
   });
 
+  it('concurrent terminations: each node is ended by exactly one of them, whatever arrives together', async () => {
+    // Overlapping (alice's session, then alice herself) and independent (bob) requests in flight at once.
+    const [session, user, bob, again] = await Promise.all([
+      terminate('session_scoped_revocation', { type: 'session', id: 'S1' }, 'overlap 1'),
+      terminate('global_revocation', { type: 'user', id: 'alice' }, 'overlap 2'),
+      terminate('global_revocation', { type: 'user', id: 'bob' }, 'independent'),
+      terminate('session_scoped_revocation', { type: 'session', id: 'S2' }, 'overlap 3'),
+    ]);
+    // Alice's tokens are counted once in all: sequential decisions, in arrival order.
+    expect(session.ended.tokens + user.ended.tokens + again.ended.tokens).toBe(ALICE_TOKENS.length);
+    expect(session.ended.tokens).toBeGreaterThan(0);
+    expect(bob.ended.tokens).toBe(1);
+    await expectTokens({ dead: ALL_TOKENS });
+  });
+
   it('restarting on the same data directory gives identical answers', async () => {
     await terminate('session_scoped_revocation', { type: 'agent', id: 'AG1' }, 'abnormal agent');
     await terminate('session_invalidation', { type: 'session', id: 'S2' }, 'risk change');

@@ -139,6 +139,7 @@ export class Enforcer {
   private feedCursor = 0;
   private polling: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> = Promise.resolve();
+  private restarting: Promise<void> = Promise.resolve();
 
   async start(): Promise<void> {
     if (this.options.brokers.length === 0) return this.startHttp();
@@ -155,29 +156,55 @@ export class Enforcer {
     this.producer = kafka.producer({ allowAutoTopicCreation: true });
     await this.producer.connect();
     // Join the feed first (from its end), then take the snapshot: nothing falls between the two.
-    this.consumer = kafka.consumer({ groupId: this.id, sessionTimeout: 10_000, heartbeatInterval: 1000 });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: FEED_TOPIC, fromBeginning: false });
     const buffered: Array<Parameters<RevocationReplica['apply']>[0]> = [];
     let live = false;
-    const joined = new Promise<void>((resolve) => this.consumer?.on(this.consumer.events.GROUP_JOIN, () => resolve()));
-    await this.consumer.run({
+    await this.followFeed(kafka, (event) => {
+      if (live) return false;
+      buffered.push(event);
+      return true;
+    });
+    await this.bootstrap();
+    for (const event of buffered.splice(0)) this.replica.apply(event);
+    live = true;
+    await this.sendStatus('HEARTBEAT', []);
+    this.heartbeat = setInterval(() => void this.sendStatus('HEARTBEAT', []).catch(() => undefined), this.options.heartbeatMs ?? 1000);
+  }
+
+  /**
+   * Consumes the feed in this enforcer's group; resolves once it has joined. `hold` may keep an
+   * event back (until the bootstrap snapshot is in). A consumer that crashes for good (retries
+   * exhausted on a non-retriable error, say while brokers move partitions) is replaced by a new one
+   * in the same group, which resumes from the committed offsets, after a catch-up over HTTP.
+   */
+  private async followFeed(kafka: Kafka, hold: (event: Parameters<RevocationReplica['apply']>[0]) => boolean): Promise<void> {
+    const consumer = kafka.consumer({ groupId: this.id, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topic: FEED_TOPIC, fromBeginning: false });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopped) return;
+      this.options.onError?.(payload.error);
+      this.restarting = (async () => {
+        await consumer.disconnect().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        if (this.stopped) return;
+        await this.bootstrap(this.replica.position).catch((error: unknown) => this.options.onError?.(error));
+        await this.followFeed(kafka, () => false);
+      })().catch((error: unknown) => this.options.onError?.(error));
+    });
+    await consumer.run({
       eachMessage: async ({ message }) => {
         if (!message.value) return;
         const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
         const event = fromFeedMessage(this.events, message.value, headers);
-        if (!live) return void buffered.push(event);
+        if (hold(event)) return;
         this.applyingPublishedAt = Number(message.timestamp);
         this.replica.apply(event);
         this.applyingPublishedAt = null;
       },
     });
     await joined;
-    await this.bootstrap();
-    for (const event of buffered.splice(0)) this.replica.apply(event);
-    live = true;
-    await this.sendStatus('HEARTBEAT', []);
-    this.heartbeat = setInterval(() => void this.sendStatus('HEARTBEAT', []).catch(() => undefined), this.options.heartbeatMs ?? 1000);
   }
 
   /** Without Kafka: bootstrap, then keep reading the ledger's feed from where the last page ended. */
@@ -274,6 +301,7 @@ export class Enforcer {
     await this.inFlight;
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.flushing;
+    await this.restarting;
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { decideTermination, DomainError, streamId, summarizeTermination, type SubjectRef } from '@killswitch/domain';
-import { WrongExpectedVersion, type AppendResult } from '@killswitch/event-store';
+import { WrongExpectedVersion, type AppendRequest, type AppendResult } from '@killswitch/event-store';
 import {
   AccountsHistory,
   blastRadius,
@@ -29,6 +29,7 @@ import { coverageOf } from './coverage.ts';
 import { PresentationLog } from './presentations.ts';
 import { planFacts, toAppendRequests } from './ingest.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
+import { BatchQueue, type Settled } from './batch-queue.ts';
 import { LineageResolver } from './lineage-resolver.ts';
 import { metadataFor, type Caller, type LedgerDeps } from './context.ts';
 
@@ -59,6 +60,11 @@ export interface TerminationOutcome {
   timings?: { killMs: number; receiptMs: number };
 }
 
+interface TerminationJob {
+  readonly caller: Caller;
+  readonly input: TerminationInput;
+}
+
 /** The ledger's use cases. HTTP routes, the CLI and protocol endpoints all go through here. */
 export interface SearchResult {
   readonly type: SubjectRef['type'];
@@ -69,6 +75,11 @@ export interface SearchResult {
 
 export class Ledger {
   private readonly mutex = new KeyedMutex();
+  private readonly terminationQueue = new BatchQueue<TerminationJob, TerminationOutcome>(
+    this.mutex,
+    (tenant, jobs) => this.terminateBatch(tenant, jobs),
+    (tenant, jobs) => this.independentTerminations(tenant, jobs),
+  );
   readonly inventory: InventoryQueries;
   readonly history: GraphHistory;
   readonly terminations: TerminationHistory;
@@ -106,35 +117,91 @@ export class Ledger {
    * Two appends to the termination's own stream: first the kill (the request and its marks:
    * effective as soon as it is durable), then the receipt of what it ended. A crash between
    * the two is completed on restart (`completePending`) or on the message's replay.
+   *
+   * Concurrent terminations of one tenant are decided one after the other on the same view and
+   * written together (one durable write for their kills, one for their receipts), as long as they
+   * concern different users: two terminations that could end the same node never share a batch.
    */
   async terminate(caller: Caller, input: TerminationInput): Promise<TerminationOutcome> {
-    return this.mutex.run(caller.tenant, async () => {
-      const started = performance.now();
-      const terminationId = terminationIdFor(caller, input);
-      const existing = this.termination(caller.tenant, terminationId);
-      if (existing) return { replayed: true, record: await this.completeReceipt(caller.tenant, existing) };
-      const events = decideTermination(
-        { type: 'RequestTermination', data: this.requestData(caller, input, terminationId) },
-        this.graph(caller.tenant) ?? new TenantGraph(),
-      );
-      const metadata = metadataFor(caller, input.idpEventTime ?? null);
-      let replayed = false;
-      try {
-        const kill = await this.deps.store.append({
-          streamId: streamId.termination(caller.tenant, terminationId),
-          expected: 'no_stream', // the message's identity is applied once, ever
-          events: events.map((event) => ({ event, metadata })),
-        });
-        await this.deps.host.waitFor(kill.position);
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersion)) throw error;
-        replayed = true; // another process applied the same message first
-        await this.deps.host.waitFor(await this.deps.store.headPosition());
+    return this.terminationQueue.submit(caller.tenant, { caller, input });
+  }
+
+  /** Which queued terminations may be decided together: at most one per user (a device's alone). */
+  private independentTerminations(tenant: string, jobs: readonly TerminationJob[]): number[] {
+    const graph = this.graph(tenant);
+    const owners = new Set<string>();
+    const chosen: number[] = [];
+    for (const [i, { input }] of jobs.entries()) {
+      const { target } = input;
+      if (target.type === 'DEVICE') {
+        if (chosen.length === 0) chosen.push(i);
+        break; // a device's sessions may belong to several users
       }
-      const killMs = performance.now() - started;
-      const record = await this.completeReceipt(caller.tenant, this.termination(caller.tenant, terminationId) as TerminationRecord);
-      return { replayed, record, timings: { killMs, receiptMs: performance.now() - started } };
+      const owner = graph?.userOf(target) ?? `${target.type}:${target.id}`;
+      if (owners.has(owner)) continue;
+      owners.add(owner);
+      chosen.push(i);
+    }
+    return chosen;
+  }
+
+  private async terminateBatch(tenant: string, jobs: readonly TerminationJob[]): Promise<Array<Settled<TerminationOutcome>>> {
+    const started = performance.now();
+    const graph = this.graph(tenant) ?? new TenantGraph();
+    const settled: Array<Settled<TerminationOutcome> | undefined> = [];
+    const kills: Array<{ index: number; request: AppendRequest }> = [];
+    const ids = jobs.map(({ caller, input }) => terminationIdFor(caller, input));
+    const replayed = new Set<number>();
+    for (const [index, { caller, input }] of jobs.entries()) {
+      const terminationId = ids[index] as string;
+      if (this.termination(tenant, terminationId)) {
+        replayed.add(index);
+        continue;
+      }
+      try {
+        const events = decideTermination({ type: 'RequestTermination', data: this.requestData(caller, input, terminationId) }, graph);
+        const metadata = metadataFor(caller, input.idpEventTime ?? null);
+        kills.push({
+          index,
+          request: {
+            streamId: streamId.termination(tenant, terminationId),
+            expected: 'no_stream', // the message's identity is applied once, ever
+            events: events.map((event) => ({ event, metadata })),
+          },
+        });
+      } catch (error) {
+        settled[index] = { ok: false, error };
+      }
+    }
+    if (kills.length > 0) {
+      const outcomes = await this.deps.store.appendMany(kills.map((k) => k.request));
+      // A conflict: another process applied the same message first.
+      kills.forEach((k, i) => outcomes[i] instanceof WrongExpectedVersion && replayed.add(k.index));
+      await this.waitForAll(outcomes);
+    }
+    const killMs = performance.now() - started;
+    const decided = jobs.flatMap((_, index) => (settled[index] ? [] : [index]));
+    const records = await this.completeReceipts(
+      tenant,
+      decided.map((index) => this.termination(tenant, ids[index] as string) as TerminationRecord),
+    );
+    const receiptMs = performance.now() - started;
+    decided.forEach((index, i) => {
+      const record = records[i] as TerminationRecord;
+      const isReplay = replayed.has(index);
+      settled[index] = {
+        ok: true,
+        value: isReplay ? { replayed: true, record } : { replayed: false, record, timings: { killMs, receiptMs } },
+      };
     });
+    return settled as Array<Settled<TerminationOutcome>>;
+  }
+
+  /** Waits until the projections have applied every append (the head, where one conflicted). */
+  private async waitForAll(outcomes: ReadonlyArray<AppendResult | WrongExpectedVersion>): Promise<void> {
+    const conflicted = outcomes.some((o) => o instanceof WrongExpectedVersion);
+    const written = outcomes.filter((o): o is AppendResult => !(o instanceof WrongExpectedVersion));
+    await this.deps.host.waitFor(conflicted ? await this.deps.store.headPosition() : Math.max(0, ...written.map((o) => o.position)));
   }
 
   private requestData(caller: Caller, input: TerminationInput, terminationId: string): EventData<'TerminationRequested'> {
@@ -155,32 +222,36 @@ export class Ledger {
     };
   }
 
-  /** Appends the receipt of a termination whose kill is recorded but whose receipt is not. */
-  private async completeReceipt(tenant: string, record: TerminationRecord): Promise<TerminationRecord> {
-    if (record.applied) return record;
+  /** Appends, in one write, the receipts of terminations whose kill is recorded but whose receipt is not. */
+  private async completeReceipts(tenant: string, records: readonly TerminationRecord[]): Promise<TerminationRecord[]> {
     const graph = this.graph(tenant) ?? new TenantGraph();
-    const request = { ...record.request, userId: record.request.userId ?? '' };
-    const applied = summarizeTermination(request, record.revoked, graph);
-    const metadata = {
-      tenant,
-      correlationId: record.correlationId,
-      causationId: record.terminationId,
-      actor: record.actor,
-      source: 'ledger',
-      idpEventTime: null,
-    };
-    try {
-      const result = await this.deps.store.append({
-        streamId: streamId.termination(tenant, record.terminationId),
-        expected: record.revoked.length, // Requested + marks: nothing else may have been written
-        events: [{ event: { type: 'TerminationApplied', data: applied }, metadata }],
-      });
-      await this.deps.host.waitFor(result.position);
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersion)) throw error;
-      await this.deps.host.waitFor(await this.deps.store.headPosition());
+    const open = records.filter((record, i) => !record.applied && records.indexOf(record) === i);
+    if (open.length > 0) {
+      const outcomes = await this.deps.store.appendMany(
+        open.map((record) => ({
+          streamId: streamId.termination(tenant, record.terminationId),
+          expected: record.revoked.length, // Requested + marks: nothing else may have been written
+          events: [
+            {
+              event: {
+                type: 'TerminationApplied' as const,
+                data: summarizeTermination({ ...record.request, userId: record.request.userId ?? '' }, record.revoked, graph),
+              },
+              metadata: {
+                tenant,
+                correlationId: record.correlationId,
+                causationId: record.terminationId,
+                actor: record.actor,
+                source: 'ledger',
+                idpEventTime: null,
+              },
+            },
+          ],
+        })),
+      );
+      await this.waitForAll(outcomes);
     }
-    return this.termination(tenant, record.terminationId) as TerminationRecord;
+    return records.map((record) => this.termination(tenant, record.terminationId) as TerminationRecord);
   }
 
   /** At start-up: finishes the receipts of terminations interrupted between kill and receipt. */
@@ -189,7 +260,7 @@ export class Ledger {
     for (const [tenant, records] of this.deps.host.state(terminationStatus).tenants) {
       for (const record of records.values()) {
         if (record.applied) continue;
-        await this.mutex.run(tenant, () => this.completeReceipt(tenant, record));
+        await this.mutex.run(tenant, () => this.completeReceipts(tenant, [record]));
         completed += 1;
       }
     }

@@ -28,6 +28,9 @@ export interface TerminationReactorOptions {
   readonly now?: () => number;
 }
 
+/** How often the checkpoint file is written while terminations settle. */
+const CHECKPOINT_MS = 200;
+
 /**
  * After every termination: tells agent runtimes to cancel revoked agents' tasks (A2A CancelTask)
  * and sends the IdP a signed receipt (a SET pushed per RFC 8935). Each delivery is retried with
@@ -37,6 +40,8 @@ export class TerminationReactor {
   private subscription: Subscription | null = null;
   private readonly pending: Array<{ position: number; settled: boolean; done: Promise<void> }> = [];
   private checkpointed: number;
+  private written: number;
+  private writing: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(
@@ -46,6 +51,7 @@ export class TerminationReactor {
     private readonly options: TerminationReactorOptions,
   ) {
     this.checkpointed = checkpoint.read();
+    this.written = this.checkpointed;
   }
 
   start(): void {
@@ -76,13 +82,23 @@ export class TerminationReactor {
     this.pending.push(entry);
   }
 
-  /** The checkpoint moves to the highest position below which every termination's work has settled. */
+  /**
+   * The checkpoint moves to the highest position below which every termination's work has
+   * settled. The file is written at most every `CHECKPOINT_MS` (an fsync per termination would
+   * cost more than the work): after a crash, the few terminations since are looked at again, and
+   * each finds its receipt and cancellations already recorded.
+   */
   private advance(): void {
-    while (this.pending[0]?.settled) {
-      const first = this.pending.shift() as { position: number };
-      this.checkpointed = first.position;
-      this.checkpoint.write(first.position);
-    }
+    while (this.pending[0]?.settled) this.checkpointed = (this.pending.shift() as { position: number }).position;
+    if (this.checkpointed !== this.written && !this.writing) this.writing = setTimeout(() => this.writeCheckpoint(), CHECKPOINT_MS);
+  }
+
+  private writeCheckpoint(): void {
+    if (this.writing) clearTimeout(this.writing);
+    this.writing = null;
+    if (this.checkpointed === this.written) return;
+    this.checkpoint.write(this.checkpointed);
+    this.written = this.checkpointed;
   }
 
   private record(tenant: string, terminationId: string): TerminationRecord | undefined {
@@ -219,6 +235,7 @@ export class TerminationReactor {
     this.stopped = true;
     await this.subscription?.stop();
     await Promise.all(this.pending.map((p) => p.done));
+    this.writeCheckpoint();
   }
 }
 
