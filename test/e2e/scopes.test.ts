@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isNodeRevoked, residualOf, type SubjectRef } from '@killswitch/domain';
+import { sessionGraph, type TenantGraph } from '@killswitch/projections';
 import { buildFixtureGraph, TokenFactory, type FixtureGraph } from '@killswitch/testing';
 import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
@@ -201,6 +203,42 @@ describe('idempotency and restarts', () => {
     expect(session.ended.tokens).toBeGreaterThan(0);
     expect(bob.ended.tokens).toBe(1);
     await expectTokens({ dead: ALL_TOKENS });
+  });
+
+  it("a receipt's token tally from the graph's columns equals counting every listed token, for every node", async () => {
+    const compareAll = () => {
+      const graph = ledger.runtime.host.state(sessionGraph).tenants.get('acme') as TenantGraph;
+      const now = Date.now();
+      const roots: SubjectRef[] = [
+        ...[...graph.users.keys()].map((id) => ({ type: 'USER' as const, id })),
+        ...[...graph.sessions.keys()].map((id) => ({ type: 'SESSION' as const, id })),
+        ...[...graph.grants.keys()].map((id) => ({ type: 'GRANT' as const, id })),
+        ...[...graph.agents.keys()].map((id) => ({ type: 'AGENT' as const, id })),
+      ];
+      for (const root of roots) {
+        const userId = graph.userOf(root) as string;
+        const listed = graph.descendants(root).tokens.filter((t) => t.expiresAt > now);
+        const live = listed.filter((t) => !isNodeRevoked(t, graph));
+        const expected = {
+          live: {
+            tokens: live.length,
+            refreshTokens: live.filter((t) => t.kind === 'REFRESH').length,
+            referenceTokens: live.filter((t) => t.kind !== 'REFRESH' && t.format === 'REFERENCE').length,
+            statelessTokens: live.filter((t) => t.kind !== 'REFRESH' && t.format !== 'REFERENCE').length,
+          },
+          residual: residualOf(listed, now),
+        };
+        expect(graph.tokenTally(userId, [root], graph, now), `${root.type} ${root.id}`).toEqual(expected);
+      }
+      return roots.length;
+    };
+    expect(compareAll()).toBeGreaterThan(10);
+    await terminate('token_revocation', { type: 'token', id: graph.tokens.find((t) => t.name === 'A2')?.id as string }, 'one token');
+    compareAll();
+    await terminate('session_scoped_revocation', { type: 'agent', id: 'AG1' }, 'abnormal agent');
+    compareAll();
+    await terminate('global_revocation', { type: 'user', id: 'alice' }, 'offboarding');
+    compareAll();
   });
 
   it('restarting on the same data directory gives identical answers', async () => {

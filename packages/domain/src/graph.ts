@@ -1,4 +1,4 @@
-import type { TerminationRequestedTypes, TokenMintedTypes } from '@killswitch/schemas';
+import type { TerminationAppliedTypes, TerminationRequestedTypes, TokenMintedTypes } from '@killswitch/schemas';
 import type { Lineage } from './lineage.ts';
 import type { RevocationLookups } from './revocation-check.ts';
 
@@ -70,13 +70,27 @@ export interface Descendants {
   tokens: TokenNode[];
 }
 
+/** Tokens under some nodes, as a receipt counts them. */
+export interface TokenTally {
+  /** Live (unexpired) tokens not already revoked: what revoking the nodes ends, split by kind. */
+  readonly live: { tokens: number; refreshTokens: number; referenceTokens: number; statelessTokens: number };
+  /** Unexpired stateless access tokens, revoked or not: valid offline until `exp`. */
+  readonly residual: TerminationAppliedTypes.ResidualExposure;
+}
+
 /** Read access to one tenant's session graph, as deciders need it. */
 export interface GraphView extends RevocationLookups {
   userOf(subject: SubjectRef): string | null;
   node(subject: SubjectRef): SessionNode | GrantNode | AgentNode | TokenNode | undefined;
   sessionsOfUser(userId: string): SessionNode[];
   sessionsOfDevice(deviceId: string): SessionNode[];
-  descendants(subject: SubjectRef): Descendants;
+  /** With `withoutTokens`, `tokens` is left empty (see `tokenTally`). */
+  descendants(subject: SubjectRef, options?: { withoutTokens?: boolean }): Descendants;
+  /**
+   * Where the view can count them without a node per token: the live tokens under these roots
+   * (all of `userId`'s nodes), as a receipt reports them. `null`: enumerate `descendants` instead.
+   */
+  tokenTally?(userId: string, roots: readonly SubjectRef[], before: RevocationLookups, now: number): TokenTally | null;
   userCutoff(userId: string): number | null;
   deviceCutoff(deviceId: string): number | null;
 }

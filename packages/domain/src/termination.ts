@@ -1,7 +1,7 @@
 import type { DomainEvent, EventData, TerminationAppliedTypes } from '@killswitch/schemas';
 import { deadlineVerdict } from './deadlines.ts';
 import { DomainError } from './errors.ts';
-import type { AgentNode, Descendants, GrantNode, GraphView, SessionNode, SubjectRef, TokenNode } from './graph.ts';
+import type { AgentNode, Descendants, GrantNode, GraphView, SessionNode, SubjectRef, TokenNode, TokenTally } from './graph.ts';
 import { isNodeRevoked } from './node-lineage.ts';
 import { beforeTermination } from './before-termination.ts';
 
@@ -175,10 +175,12 @@ export function summarizeTermination(
       request.scope === 'GLOBAL_REVOCATION'
         ? [{ type: 'USER' as const, id: request.userId }]
         : scopedRoots(request.target, request.userId, graph);
-    const covered = mergeDescendants(roots.map((root) => graph.descendants(root)));
-    ended = endedAmong(covered, before, now);
+    // The tokens are tallied from the graph's columns where it can (no node per token), listed otherwise.
+    const tally = graph.tokenTally?.(request.userId, roots, before, now) ?? null;
+    const covered = mergeDescendants(roots.map((root) => graph.descendants(root, { withoutTokens: tally !== null })));
+    ended = endedAmong(covered, before, now, tally);
     if (request.target.type === 'DEVICE' && marks.length > 0) ended.devices = [request.target.id];
-    residual = residualOf(covered.tokens, now);
+    residual = tally ? tally.residual : residualOf(covered.tokens, now);
   }
   return {
     terminationId: request.terminationId,
@@ -191,14 +193,14 @@ export function summarizeTermination(
   };
 }
 
-function endedAmong(covered: Descendants, before: GraphView, now: number): Ended {
+function endedAmong(covered: Descendants, before: GraphView, now: number, tally: TokenTally | null): Ended {
   return {
     sessionsRevoked: covered.sessions.filter((s) => !s.ended && alive(s.expiresAt, now) && !isNodeRevoked(s, before)).map((s) => s.id),
     sessionsInvalidated: [],
     grants: covered.grants.filter((g) => alive(g.expiresAt, now) && !isNodeRevoked(g, before)).map((g) => g.id),
     agents: covered.agents.filter((a) => !isNodeRevoked(a, before)).map((a) => a.id),
     devices: [],
-    ...countLive(covered.tokens, before, now),
+    ...(tally ? tally.live : countLive(covered.tokens, before, now)),
     agentTasksCancelled: covered.agents
       .filter((a) => !isNodeRevoked(a, before) && a.taskId && a.runtimeUrl && !hasNoLiveTask(a))
       .map((a) => a.id),

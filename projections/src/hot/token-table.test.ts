@@ -44,4 +44,31 @@ describe('the token table', () => {
     clone.set('after', origin('u1'), fields(1));
     expect(clone.get('after')?.bindingThumbprint).toBeNull();
   });
+
+  it("lists each origin's tokens (byOrigin) through sets, deletes, moves, growth and a structured clone", () => {
+    const table = new TokenTable({ byOrigin: true });
+    const origins = Array.from({ length: 100 }, (_, i) =>
+      table.originOf(`o${i}`, () => ({ userId: `u${i}`, lineage: { sessions: [], agents: [], grants: [], deviceId: null } })),
+    );
+    const expected = new Map<number, Set<string>>(origins.map((o) => [o, new Set()]));
+    const put = (id: string, origin: number) => {
+      for (const ids of expected.values()) ids.delete(id);
+      expected.get(origin)?.add(id);
+      table.set(id, origin, fields(1));
+    };
+    for (let n = 0; n < 5000; n++) put(`t${n}`, origins[n % 100] as number);
+    for (let n = 0; n < 5000; n += 3) {
+      table.delete(`t${n}`);
+      expected.get(origins[n % 100] as number)?.delete(`t${n}`);
+    }
+    for (let n = 1; n < 5000; n += 7) put(`t${n}`, origins[(n * 13) % 100] as number); // moved to another origin
+    for (let n = 5000; n < 6000; n++) put(`t${n}`, origins[n % 100] as number); // reuses freed slots
+    const listed = (t: TokenTable) => {
+      const bySlot = new Map([...t.keys()].map((id) => [t.slot(id), id]));
+      return new Map(origins.map((o) => [o, new Set([...t.slotsOf(o)].map((slot) => bySlot.get(slot) as string))]));
+    };
+    expect(listed(table)).toEqual(expected);
+    const clone = TokenTable.revive(deserialize(serialize(table)));
+    expect(listed(clone)).toEqual(expected);
+  });
 });

@@ -25,6 +25,11 @@ export class StringPool {
   value(id: number): string | null {
     return id < 0 ? null : (this.values[id] as string);
   }
+
+  /** A value's id without interning it: -2 when no entry holds it. */
+  peek(value: string): number {
+    return this.ids.get(value) ?? -2;
+  }
 }
 
 /** The least a token's origin says: whose, and from where. */
@@ -70,6 +75,20 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   private readonly origins: O[] = [];
   private readonly originIds = new Map<string, number>();
   private readonly pool = new StringPool();
+  /**
+   * With `byOrigin`: each origin's tokens as a doubly linked list through two slot columns (8 bytes
+   * a token, no object per origin), so the tokens of one lineage are read without a lookup by id.
+   */
+  private originHead: Int32Array | null = null;
+  private next: Int32Array | null = null;
+  private previous: Int32Array | null = null;
+
+  constructor(options: { byOrigin?: boolean } = {}) {
+    if (!options.byOrigin) return;
+    this.originHead = new Int32Array(64).fill(-1);
+    this.next = new Int32Array(1024);
+    this.previous = new Int32Array(1024);
+  }
 
   /** A table back from a hot snapshot's structured clone. */
   static revive<O extends PlainOrigin = PlainOrigin>(data: unknown): TokenTable<O> {
@@ -89,8 +108,51 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
       id = this.origins.length;
       this.origins.push(make());
       this.originIds.set(key, id);
+      if (this.originHead && id >= this.originHead.length) {
+        const grown = new Int32Array(this.originHead.length * 2).fill(-1);
+        grown.set(this.originHead);
+        this.originHead = grown;
+      }
     }
     return id;
+  }
+
+  /** The origin's tokens' slots (with `byOrigin`), read through the columns below. */
+  *slotsOf(origin: number): IterableIterator<number> {
+    if (!this.originHead || !this.next) throw new Error('this token table does not list tokens by origin');
+    for (let slot = this.originHead[origin] ?? -1; slot >= 0; slot = this.next[slot] as number) yield slot;
+  }
+
+  /** Calls `visit` with each slot of the origin: the allocation-free form of `slotsOf`. */
+  forEachSlotOf(origin: number, visit: (slot: number) => void): void {
+    const next = this.next as Int32Array;
+    for (let slot = (this.originHead as Int32Array)[origin] ?? -1; slot >= 0; slot = next[slot] as number) visit(slot);
+  }
+
+  originById(origin: number): O {
+    return this.origins[origin] as O;
+  }
+
+  private link(slot: number, origin: number): void {
+    const head = this.originHead as Int32Array;
+    const next = this.next as Int32Array;
+    const previous = this.previous as Int32Array;
+    const first = head[origin] as number;
+    next[slot] = first;
+    previous[slot] = -1;
+    if (first >= 0) previous[first] = slot;
+    head[origin] = slot;
+  }
+
+  private unlink(slot: number): void {
+    const head = this.originHead as Int32Array;
+    const next = this.next as Int32Array;
+    const previous = this.previous as Int32Array;
+    const before = previous[slot] as number;
+    const after = next[slot] as number;
+    if (before >= 0) next[before] = after;
+    else head[this.origin[slot] as number] = after;
+    if (after >= 0) previous[after] = before;
   }
 
   set(tokenId: string, origin: number, fields: TokenFields): void {
@@ -99,6 +161,10 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
       slot = this.freeSlots.pop() ?? this.highWater++;
       if (slot >= this.expiresAt.length) this.grow();
       this.slots.set(tokenId, slot);
+    } else if (this.originHead) this.unlink(slot);
+    if (this.originHead) {
+      this.origin[slot] = origin;
+      this.link(slot, origin);
     }
     this.expiresAt[slot] = fields.expiresAt;
     this.issuedAt[slot] = fields.issuedAt;
@@ -137,6 +203,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     const slot = this.slots.get(tokenId);
     if (slot === undefined) return false;
     this.slots.delete(tokenId);
+    if (this.originHead) this.unlink(slot);
     this.freeSlots.push(slot);
     return true;
   }
@@ -149,6 +216,16 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   /** Every token, read back (canonical snapshots and rebuild checks; not for hot paths). */
   toMap(): Map<string, TableToken<O>> {
     return new Map([...this.slots].map(([id, slot]) => [id, this.read(slot)]));
+  }
+
+  /** The interned id in string column `column` of a slot: compare with `internedId`, no string read. */
+  stringIdAt(slot: number, column: number): number {
+    return this.strings[slot * STRIDE + column] as number;
+  }
+
+  /** The id a string column value is interned under (-2: no token holds it). */
+  internedId(value: string): number {
+    return this.pool.peek(value);
   }
 
   /** String column `column` (an index into `STRING_COLUMNS`) of a slot. */
@@ -184,5 +261,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     this.issuedAt = grown(this.issuedAt, size);
     this.origin = grown(this.origin, size);
     this.strings = grown(this.strings, size * STRIDE);
+    if (this.next) this.next = grown(this.next, size);
+    if (this.previous) this.previous = grown(this.previous, size);
   }
 }

@@ -1,5 +1,7 @@
 import {
+  findRevocation,
   lineageOfNode,
+  type TokenTally,
   type Lineage,
   type AgentNode,
   type Descendants,
@@ -36,8 +38,10 @@ interface Children {
  * the rest) and the few that were revoked one by one. Nodes are built when read.
  */
 export class GraphTokens {
-  private table = new TokenTable<PlainOrigin>();
+  private table = new TokenTable<PlainOrigin>({ byOrigin: true });
   private readonly revoked = new Map<string, Revocation>();
+  /** Each user's token origins (ids in the table): a receipt reads a user's tokens by origin. */
+  private readonly userOrigins = new Map<string, number[]>();
 
   /** The tokens back from a hot snapshot's structured clone. */
   static revive(data: unknown): GraphTokens {
@@ -55,7 +59,16 @@ export class GraphTokens {
   }
 
   add(d: EventData<'TokenMinted'>, userId: string, lineage: Lineage): void {
-    const origin = this.table.originOf(`${userId}\u0003${lineageKey(lineage)}`, () => ({ userId, lineage }));
+    let created = false;
+    const origin = this.table.originOf(`${userId}\u0003${lineageKey(lineage)}`, () => {
+      created = true;
+      return { userId, lineage };
+    });
+    if (created) {
+      const origins = this.userOrigins.get(userId);
+      if (origins) origins.push(origin);
+      else this.userOrigins.set(userId, [origin]);
+    }
     this.table.set(d.tokenId, origin, {
       expiresAt: d.expiresAt,
       issuedAt: d.issuedAt,
@@ -100,6 +113,52 @@ export class GraphTokens {
   delete(tokenId: string): void {
     this.table.delete(tokenId);
     this.revoked.delete(tokenId);
+  }
+
+  /**
+   * The live tokens of `userId` whose lineage `covers` selects, tallied from the columns: one
+   * revocation lookup per origin (lineage), then per token only times and interned ids compared.
+   */
+  tally(userId: string, covers: (lineage: Lineage) => boolean, before: RevocationLookups, now: number): TokenTally {
+    const table = this.table;
+    const live = { tokens: 0, refreshTokens: 0, referenceTokens: 0, statelessTokens: 0 };
+    const bearer = { count: 0, latestExpiry: null as number | null };
+    const deviceBound = { count: 0, latestExpiry: null as number | null };
+    const REFRESH = table.internedId('REFRESH');
+    const REFERENCE = table.internedId('REFERENCE');
+    const JWT = table.internedId('JWT');
+    const BEARER = table.internedId('BEARER');
+    // Tokens revoked one by one (few), by slot, as the view before this termination has them.
+    const revokedSlots = new Set<number>();
+    for (const id of this.revoked.keys()) if (before.revokedToken(id)) revokedSlots.add(table.slot(id));
+    for (const origin of this.userOrigins.get(userId) ?? []) {
+      const { lineage } = table.originById(origin);
+      if (!covers(lineage)) continue;
+      // The lineage's own revocation (cutoffs aside: +Infinity is issued after any of them).
+      const lineageRevoked = findRevocation(before, { userId, issuedAt: Number.POSITIVE_INFINITY, lineage, tokenId: null }) !== null;
+      const userCut = before.userNotBefore(userId)?.at ?? Number.NEGATIVE_INFINITY;
+      const deviceCut = lineage.deviceId
+        ? (before.deviceNotBefore(lineage.deviceId)?.at ?? Number.NEGATIVE_INFINITY)
+        : Number.NEGATIVE_INFINITY;
+      const cutoff = Math.max(userCut, deviceCut);
+      table.forEachSlotOf(origin, (slot) => {
+        const expiresAt = table.expiresAtOf(slot);
+        if (expiresAt <= now) return;
+        const kind = table.stringIdAt(slot, COLUMN.kind);
+        const format = table.stringIdAt(slot, COLUMN.format);
+        if (format === JWT && kind !== REFRESH) {
+          const cls = table.stringIdAt(slot, COLUMN.binding) === BEARER ? bearer : deviceBound;
+          cls.count++;
+          if (cls.latestExpiry === null || expiresAt > cls.latestExpiry) cls.latestExpiry = expiresAt;
+        }
+        if (lineageRevoked || table.issuedAtOf(slot) <= cutoff || (revokedSlots.size > 0 && revokedSlots.has(slot))) return;
+        live.tokens++;
+        if (kind === REFRESH) live.refreshTokens++;
+        else if (format === REFERENCE) live.referenceTokens++;
+        else live.statelessTokens++;
+      });
+    }
+    return { live, residual: { bearer, deviceBound } };
   }
 
   /** Every token as a node (canonical snapshots; not for hot paths). */
@@ -246,7 +305,29 @@ export class TenantGraph implements GraphView, RevocationLookups {
     }
   }
 
-  descendants(subject: SubjectRef): Descendants {
+  tokenTally(userId: string, roots: readonly SubjectRef[], before: RevocationLookups, now: number): TokenTally | null {
+    // A device's sessions may be several users'; a lone token is as quick to list.
+    if (roots.some((r) => r.type === 'DEVICE' || r.type === 'TOKEN')) return null;
+    if (roots.some((r) => this.userOf(r) !== userId)) return null;
+    const covers = (lineage: Lineage) =>
+      roots.some((root) => {
+        switch (root.type) {
+          case 'USER':
+            return true;
+          case 'SESSION':
+            return lineage.sessions.includes(root.id);
+          case 'GRANT':
+            return lineage.grants.includes(root.id);
+          case 'AGENT':
+            return lineage.agents.includes(root.id);
+          default:
+            return false;
+        }
+      });
+    return this.tokens.tally(userId, covers, before, now);
+  }
+
+  descendants(subject: SubjectRef, options: { withoutTokens?: boolean } = {}): Descendants {
     const out = {
       sessions: new Map<string, SessionNode>(),
       grants: new Map<string, GrantNode>(),
@@ -268,7 +349,7 @@ export class TenantGraph implements GraphView, RevocationLookups {
       for (const child of children.sessions) visit('session', child);
       for (const child of children.grants) visit('grant', child);
       for (const child of children.agents) visit('agent', child);
-      for (const child of children.tokens) visit('token', child);
+      if (!options.withoutTokens) for (const child of children.tokens) visit('token', child);
     };
     switch (subject.type) {
       case 'USER': {
@@ -276,7 +357,7 @@ export class TenantGraph implements GraphView, RevocationLookups {
         for (const id of user?.sessions ?? []) visit('session', id);
         for (const id of user?.grants ?? []) visit('grant', id);
         for (const id of user?.agents ?? []) visit('agent', id);
-        for (const id of user?.tokens ?? []) visit('token', id);
+        if (!options.withoutTokens) for (const id of user?.tokens ?? []) visit('token', id);
         break;
       }
       case 'DEVICE':
