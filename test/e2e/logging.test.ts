@@ -36,6 +36,14 @@ describe('logs', () => {
     rmSync(dir, { recursive: true, force: true });
     const log = lines.join('');
     expect(log).toContain('/v1/tenants/:tenant/users/:userId/sessions');
+    // One access line per request, once answered: its route pattern, status and time.
+    const access = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"request completed"'));
+    expect(access).toHaveLength(4);
+    expect(log).not.toContain('incoming request');
+    expect(JSON.parse(access[3] as string)).toMatchObject({
+      req: { method: 'POST', route: '/v1/tenants/:tenant/check' },
+      res: { status: 400 },
+    });
     for (const secret of secrets) expect(log).not.toContain(secret);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { EventStore } from '@killswitch/event-store';
 import type { ProjectionHost } from '@killswitch/projections';
 import type { Caller } from '../application/context.ts';
@@ -84,14 +84,23 @@ function methodNotAllowedRoutes(app: FastifyInstance, routeMethods: ReadonlyMap<
   }
 }
 
+/** One access-log line per request, once answered (route pattern, status, time), instead of fastify's two. */
+class AccessLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 /** Builds the ledger's HTTP API. `server.ts`/`main.ts` only start it. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.config.bodyLimitBytes,
     genReqId: () => randomUUID(),
-    // One access-log line per request (on response, below) instead of fastify's two.
-    disableRequestLogging: true,
+    logController: new AccessLog(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false, discriminator: true } },
   }) as unknown as FastifyInstance;
   const metrics = createMetrics();
@@ -117,7 +126,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
-    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
     done();
   });
   // Every route's methods, so that another method on a known path answers 405 (RFC 9110 §15.5.6).
