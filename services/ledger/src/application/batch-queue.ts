@@ -2,7 +2,7 @@ import type { KeyedMutex } from './keyed-mutex.ts';
 
 interface Queued<J, R> {
   readonly job: J;
-  readonly resolve: (result: R) => void;
+  readonly resolve: (result: R | PromiseLike<R>) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -22,7 +22,8 @@ export class BatchQueue<J, R> {
 
   constructor(
     private readonly mutex: KeyedMutex,
-    private readonly run: (key: string, jobs: readonly J[]) => Promise<ReadonlyArray<Settled<R>>>,
+    /** A job's value may still be pending (work that may overlap the next batch). */
+    private readonly run: (key: string, jobs: readonly J[]) => Promise<ReadonlyArray<Settled<R | PromiseLike<R>>>>,
     private readonly split: (key: string, jobs: readonly J[]) => number[],
   ) {}
 
@@ -54,7 +55,7 @@ export class BatchQueue<J, R> {
           batch.map((q) => q.job),
         );
         batch.forEach((q, i) => {
-          const outcome = settled[i] as Settled<R>;
+          const outcome = settled[i] as Settled<R | PromiseLike<R>>;
           if (outcome.ok) q.resolve(outcome.value);
           else q.reject(outcome.error);
         });

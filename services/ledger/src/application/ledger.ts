@@ -145,10 +145,13 @@ export class Ledger {
     return chosen;
   }
 
-  private async terminateBatch(tenant: string, jobs: readonly TerminationJob[]): Promise<Array<Settled<TerminationOutcome>>> {
+  private async terminateBatch(
+    tenant: string,
+    jobs: readonly TerminationJob[],
+  ): Promise<Array<Settled<TerminationOutcome | Promise<TerminationOutcome>>>> {
     const started = performance.now();
     const graph = this.graph(tenant) ?? new TenantGraph();
-    const settled: Array<Settled<TerminationOutcome> | undefined> = [];
+    const settled: Array<Settled<TerminationOutcome | Promise<TerminationOutcome>> | undefined> = [];
     const kills: Array<{ index: number; request: AppendRequest }> = [];
     const ids = jobs.map(({ caller, input }) => terminationIdFor(caller, input));
     const replayed = new Set<number>();
@@ -181,20 +184,23 @@ export class Ledger {
     }
     const killMs = performance.now() - started;
     const decided = jobs.flatMap((_, index) => (settled[index] ? [] : [index]));
-    const records = await this.completeReceipts(
+    // The receipts are summarised now, on the view right after these kills (the call runs up to
+    // its append synchronously); they are written while the tenant's next batch is decided.
+    const receipts = this.completeReceipts(
       tenant,
       decided.map((index) => this.termination(tenant, ids[index] as string) as TerminationRecord),
     );
-    const receiptMs = performance.now() - started;
     decided.forEach((index, i) => {
-      const record = records[i] as TerminationRecord;
-      const isReplay = replayed.has(index);
       settled[index] = {
         ok: true,
-        value: isReplay ? { replayed: true, record } : { replayed: false, record, timings: { killMs, receiptMs } },
+        value: receipts.then((records) => {
+          const record = records[i] as TerminationRecord;
+          if (replayed.has(index)) return { replayed: true, record };
+          return { replayed: false, record, timings: { killMs, receiptMs: performance.now() - started } };
+        }),
       };
     });
-    return settled as Array<Settled<TerminationOutcome>>;
+    return settled as Array<Settled<TerminationOutcome | Promise<TerminationOutcome>>>;
   }
 
   /** Waits until the projections have applied every append (the head, where one conflicted). */
