@@ -2,19 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { EventRow as StoreRow } from '@killswitch/event-store';
 import type { Fact } from '@killswitch/ledger';
 import { caller, fmt, report, withRuntime } from './util.ts';
 
-interface EventRow {
-  stream_id: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  schema_fp: string;
-  data: Buffer;
-  metadata: string;
-  recorded_at: number;
-}
+/** A store row as written (its position aside). */
+type EventRow = Omit<StoreRow, 'position'>;
 
 /**
  * The ceiling: the very rows the ledger wrote (events and stream revisions), inserted with raw

@@ -309,21 +309,9 @@ export class TenantGraph implements GraphView, RevocationLookups {
     // A device's sessions may be several users'; a lone token is as quick to list.
     if (roots.some((r) => r.type === 'DEVICE' || r.type === 'TOKEN')) return null;
     if (roots.some((r) => this.userOf(r) !== userId)) return null;
-    const covers = (lineage: Lineage) =>
-      roots.some((root) => {
-        switch (root.type) {
-          case 'USER':
-            return true;
-          case 'SESSION':
-            return lineage.sessions.includes(root.id);
-          case 'GRANT':
-            return lineage.grants.includes(root.id);
-          case 'AGENT':
-            return lineage.agents.includes(root.id);
-          default:
-            return false;
-        }
-      });
+    const idsOf = (lineage: Lineage, type: SubjectRef['type']): readonly string[] =>
+      type === 'SESSION' ? lineage.sessions : type === 'GRANT' ? lineage.grants : type === 'AGENT' ? lineage.agents : [];
+    const covers = (lineage: Lineage) => roots.some((root) => root.type === 'USER' || idsOf(lineage, root.type).includes(root.id));
     return this.tokens.tally(userId, covers, before, now);
   }
 
