@@ -51,6 +51,18 @@ export interface TokenFields {
   readonly agentId: string | null;
 }
 
+/** Running counts of `TokenTable.tallyOrigin`, with the interned ids it compares against. */
+export interface OriginTally {
+  readonly ids: { readonly REFRESH: number; readonly REFERENCE: number; readonly JWT: number; readonly BEARER: number };
+  refresh: number;
+  reference: number;
+  stateless: number;
+  bearer: number;
+  bearerLatest: number;
+  bound: number;
+  boundLatest: number;
+}
+
 /** A token as read back: its fields with its origin's. */
 export type TableToken<O extends PlainOrigin = PlainOrigin> = TokenFields & O;
 
@@ -123,10 +135,36 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     for (let slot = this.originHead[origin] ?? -1; slot >= 0; slot = this.next[slot] as number) yield slot;
   }
 
-  /** Calls `visit` with each slot of the origin: the allocation-free form of `slotsOf`. */
-  forEachSlotOf(origin: number, visit: (slot: number) => void): void {
+  /**
+   * Tallies an origin's tokens unexpired at `now` into `into` (one pass over the columns, no call
+   * per token): by class, `live` unless revoked (`revoked`: the whole lineage; else issued at or
+   * before `cutoff`, or a slot in `revokedSlots`), and stateless access tokens by binding.
+   */
+  tallyOrigin(origin: number, now: number, revoked: boolean, cutoff: number, revokedSlots: ReadonlySet<number>, into: OriginTally): void {
     const next = this.next as Int32Array;
-    for (let slot = (this.originHead as Int32Array)[origin] ?? -1; slot >= 0; slot = next[slot] as number) visit(slot);
+    const { expiresAt, issuedAt, strings } = this;
+    const { REFRESH, REFERENCE, JWT, BEARER } = into.ids;
+    const checkSlots = revokedSlots.size > 0;
+    for (let slot = (this.originHead as Int32Array)[origin] ?? -1; slot >= 0; slot = next[slot] as number) {
+      const expiry = expiresAt[slot] as number;
+      if (expiry <= now) continue;
+      const base = slot * STRIDE;
+      const kind = strings[base + COLUMN.kind] as number;
+      const format = strings[base + COLUMN.format] as number;
+      if (format === JWT && kind !== REFRESH) {
+        if (strings[base + COLUMN.binding] === BEARER) {
+          into.bearer++;
+          if (expiry > into.bearerLatest) into.bearerLatest = expiry;
+        } else {
+          into.bound++;
+          if (expiry > into.boundLatest) into.boundLatest = expiry;
+        }
+      }
+      if (revoked || (issuedAt[slot] as number) <= cutoff || (checkSlots && revokedSlots.has(slot))) continue;
+      if (kind === REFRESH) into.refresh++;
+      else if (format === REFERENCE) into.reference++;
+      else into.stateless++;
+    }
   }
 
   originById(origin: number): O {

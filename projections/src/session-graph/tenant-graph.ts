@@ -14,7 +14,7 @@ import {
   type TokenNode,
 } from '@killswitch/domain';
 import type { EventData } from '@killswitch/schemas';
-import { COLUMN, lineageKey, TokenTable, type PlainOrigin } from '../hot/token-table.ts';
+import { COLUMN, lineageKey, TokenTable, type OriginTally, type PlainOrigin } from '../hot/token-table.ts';
 import { reviveInstance } from '../projection.ts';
 
 interface UserNode {
@@ -121,44 +121,39 @@ export class GraphTokens {
    */
   tally(userId: string, covers: (lineage: Lineage) => boolean, before: RevocationLookups, now: number): TokenTally {
     const table = this.table;
-    const live = { tokens: 0, refreshTokens: 0, referenceTokens: 0, statelessTokens: 0 };
-    const bearer = { count: 0, latestExpiry: null as number | null };
-    const deviceBound = { count: 0, latestExpiry: null as number | null };
-    const REFRESH = table.internedId('REFRESH');
-    const REFERENCE = table.internedId('REFERENCE');
-    const JWT = table.internedId('JWT');
-    const BEARER = table.internedId('BEARER');
+    const ids = {
+      REFRESH: table.internedId('REFRESH'),
+      REFERENCE: table.internedId('REFERENCE'),
+      JWT: table.internedId('JWT'),
+      BEARER: table.internedId('BEARER'),
+    };
+    const into: OriginTally = { ids, refresh: 0, reference: 0, stateless: 0, bearer: 0, bearerLatest: 0, bound: 0, boundLatest: 0 };
     // Tokens revoked one by one (few), by slot, as the view before this termination has them.
     const revokedSlots = new Set<number>();
     for (const id of this.revoked.keys()) if (before.revokedToken(id)) revokedSlots.add(table.slot(id));
+    const userCut = before.userNotBefore(userId)?.at ?? Number.NEGATIVE_INFINITY;
     for (const origin of this.userOrigins.get(userId) ?? []) {
       const { lineage } = table.originById(origin);
       if (!covers(lineage)) continue;
       // The lineage's own revocation (cutoffs aside: +Infinity is issued after any of them).
       const lineageRevoked = findRevocation(before, { userId, issuedAt: Number.POSITIVE_INFINITY, lineage, tokenId: null }) !== null;
-      const userCut = before.userNotBefore(userId)?.at ?? Number.NEGATIVE_INFINITY;
       const deviceCut = lineage.deviceId
         ? (before.deviceNotBefore(lineage.deviceId)?.at ?? Number.NEGATIVE_INFINITY)
         : Number.NEGATIVE_INFINITY;
-      const cutoff = Math.max(userCut, deviceCut);
-      table.forEachSlotOf(origin, (slot) => {
-        const expiresAt = table.expiresAtOf(slot);
-        if (expiresAt <= now) return;
-        const kind = table.stringIdAt(slot, COLUMN.kind);
-        const format = table.stringIdAt(slot, COLUMN.format);
-        if (format === JWT && kind !== REFRESH) {
-          const cls = table.stringIdAt(slot, COLUMN.binding) === BEARER ? bearer : deviceBound;
-          cls.count++;
-          if (cls.latestExpiry === null || expiresAt > cls.latestExpiry) cls.latestExpiry = expiresAt;
-        }
-        if (lineageRevoked || table.issuedAtOf(slot) <= cutoff || (revokedSlots.size > 0 && revokedSlots.has(slot))) return;
-        live.tokens++;
-        if (kind === REFRESH) live.refreshTokens++;
-        else if (format === REFERENCE) live.referenceTokens++;
-        else live.statelessTokens++;
-      });
+      table.tallyOrigin(origin, now, lineageRevoked, Math.max(userCut, deviceCut), revokedSlots, into);
     }
-    return { live, residual: { bearer, deviceBound } };
+    return {
+      live: {
+        tokens: into.refresh + into.reference + into.stateless,
+        refreshTokens: into.refresh,
+        referenceTokens: into.reference,
+        statelessTokens: into.stateless,
+      },
+      residual: {
+        bearer: { count: into.bearer, latestExpiry: into.bearer > 0 ? into.bearerLatest : null },
+        deviceBound: { count: into.bound, latestExpiry: into.bound > 0 ? into.boundLatest : null },
+      },
+    };
   }
 
   /** Every token as a node (canonical snapshots; not for hot paths). */
