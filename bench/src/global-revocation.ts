@@ -67,15 +67,15 @@ export async function benchGlobalRevocation(tokens = 100_000, runs = 5): Promise
     baseline.sort((a, b) => a - b);
     report(`Global Revocation of a user with ${fmt(tokens)} live tokens (${runs} users)`, [
       [
-        'applied: decided, durably appended, check index updated',
+        'kill: decided, receipt summarised, both durably appended, index updated',
         `median ${fmt(percentile(kills, 50), 2)} ms, max ${fmt(kills.at(-1) ?? NaN, 2)} ms   (target < 10 ms)`,
       ],
       [
-        'receipt: + every live token counted, residual, verdict recorded',
+        'whole termination, as the caller waits for it',
         `median ${fmt(percentile(timings, 50), 2)} ms, max ${fmt(timings.at(-1) ?? NaN, 2)} ms`,
       ],
       [
-        'receipt after the kill: tokens tallied, residual, verdict, durably recorded',
+        'receipt after the kill (recorded in the same commit)',
         `median ${fmt(percentile(afterKill, 50), 2)} ms, max ${fmt(afterKill.at(-1) ?? NaN, 2)} ms   (target <= 5 ms)`,
       ],
       [

@@ -23,7 +23,7 @@ import {
   type TerminationListItem,
   type TerminationRecord,
 } from '@killswitch/projections';
-import type { EventData } from '@killswitch/schemas';
+import type { DomainEvent, EventData } from '@killswitch/schemas';
 import type { Fact } from './facts.ts';
 import { coverageOf } from './coverage.ts';
 import { PresentationLog } from './presentations.ts';
@@ -114,12 +114,12 @@ export class Ledger {
   }
 
   /**
-   * Two appends to the termination's own stream: first the kill (the request and its marks:
-   * effective as soon as it is durable), then the receipt of what it ended. A crash between
-   * the two is completed on restart (`completePending`) or on the message's replay.
+   * One append to the termination's own stream: the request, its marks (effective as soon as they
+   * are durable) and the receipt of what they end. A device's receipt follows in a second append;
+   * a crash between the two is completed on restart (`completePending`) or on the message's replay.
    *
    * Concurrent terminations of one tenant are decided one after the other on the same view and
-   * written together (one durable write for their kills, one for their receipts), as long as they
+   * written together (one durable write for their kills and receipts), as long as they
    * concern different users: two terminations that could end the same node never share a batch.
    */
   async terminate(caller: Caller, input: TerminationInput): Promise<TerminationOutcome> {
@@ -164,12 +164,13 @@ export class Ledger {
       try {
         const events = decideTermination({ type: 'RequestTermination', data: this.requestData(caller, input, terminationId) }, graph);
         const metadata = metadataFor(caller, input.idpEventTime ?? null);
+        const receipt = input.target.type === 'DEVICE' ? [] : [this.receiptOf(tenant, terminationId, caller, events, graph)];
         kills.push({
           index,
           request: {
             streamId: streamId.termination(tenant, terminationId),
             expected: 'no_stream', // the message's identity is applied once, ever
-            events: events.map((event) => ({ event, metadata })),
+            events: [...events.map((event) => ({ event, metadata })), ...receipt],
           },
         });
       } catch (error) {
@@ -184,8 +185,9 @@ export class Ledger {
     }
     const killMs = performance.now() - started;
     const decided = jobs.flatMap((_, index) => (settled[index] ? [] : [index]));
-    // The receipts are summarised now, on the view right after these kills (the call runs up to
-    // its append synchronously); they are written while the tenant's next batch is decided.
+    // Receipts not written with their kill (a device's, a replay's) are summarised now, on the view
+    // right after these kills (the call runs up to its append synchronously); they are written
+    // while the tenant's next batch is decided.
     const receipts = this.completeReceipts(
       tenant,
       decided.map((index) => this.termination(tenant, ids[index] as string) as TerminationRecord),
@@ -201,6 +203,38 @@ export class Ledger {
       };
     });
     return settled as Array<Settled<TerminationOutcome | Promise<TerminationOutcome>>>;
+  }
+
+  /**
+   * The receipt of a termination still being decided, written in the same commit as its kill: the
+   * graph before the kill is the view the receipt is computed on anyway (its own marks set aside),
+   * so one commit and one projection pass instead of two. A device's sessions may be many users'
+   * with no token tally, so its receipt follows the kill instead (`completeReceipts`).
+   */
+  private receiptOf(tenant: string, terminationId: string, caller: Caller, events: readonly DomainEvent[], graph: TenantGraph) {
+    const [requested, ...marks] = events as [
+      Extract<DomainEvent, { type: 'TerminationRequested' }>,
+      ...Array<Extract<DomainEvent, { type: 'SubjectRevoked' }>>,
+    ];
+    const request = { ...requested.data, userId: requested.data.userId ?? '' };
+    return {
+      event: {
+        type: 'TerminationApplied' as const,
+        data: summarizeTermination(
+          request,
+          marks.map((m) => m.data),
+          graph,
+        ),
+      },
+      metadata: {
+        tenant,
+        correlationId: caller.correlationId,
+        causationId: terminationId,
+        actor: caller.actor,
+        source: 'ledger',
+        idpEventTime: null,
+      },
+    };
   }
 
   /** Waits until the projections have applied every append (the head, where one conflicted). */
