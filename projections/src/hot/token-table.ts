@@ -256,11 +256,6 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     return new Map([...this.slots].map(([id, slot]) => [id, this.read(slot)]));
   }
 
-  /** The interned id in string column `column` of a slot: compare with `internedId`, no string read. */
-  stringIdAt(slot: number, column: number): number {
-    return this.strings[slot * STRIDE + column] as number;
-  }
-
   /** The id a string column value is interned under (-2: no token holds it). */
   internedId(value: string): number {
     return this.pool.peek(value);

@@ -34,6 +34,15 @@ function decodeCursor(cursor: string): string[] {
   throw new HttpError(400, 'ERR_CURSOR', 'this cursor was not returned by this API');
 }
 
+/** A prefix list's query: the prefix, the page size, and the keys of the row the cursor ends after (none on the first page). */
+function prefixPage(query: { prefix?: string; cursor?: string; limit?: string }): { prefix: string; limit: number; after: string[] } {
+  return {
+    prefix: query.prefix ?? '',
+    limit: Number(query.limit ?? 100),
+    after: query.cursor === undefined ? [] : decodeCursor(query.cursor),
+  };
+}
+
 /** The SOC console (static, same origin as the API) and the two API calls only it needs. */
 export async function consoleRoutes(app: FastifyInstance, { ledger, config, authenticator }: RouteDeps): Promise<void> {
   app.get(
@@ -124,11 +133,9 @@ export async function consoleRoutes(app: FastifyInstance, { ledger, config, auth
       },
     },
     async (request) => {
-      const { prefix = '', cursor, limit: size } = request.query;
-      const limit = Number(size ?? 100);
+      const { prefix, limit, after } = prefixPage(request.query);
       await ledger.durableCaughtUp();
-      const after = cursor === undefined ? null : (decodeCursor(cursor)[0] as string);
-      const users = ledger.accountsHistory.listUsers(request.params.tenant, prefix, after, limit);
+      const users = ledger.accountsHistory.listUsers(request.params.tenant, prefix, after[0] ?? null, limit);
       const last = users.length === limit ? users[users.length - 1] : undefined;
       return { users: users.map((userId) => ({ userId })), next: last === undefined ? null : encodeCursor([last]) };
     },
@@ -151,11 +158,10 @@ export async function consoleRoutes(app: FastifyInstance, { ledger, config, auth
       },
     },
     async (request) => {
-      const { prefix = '', cursor, limit: size } = request.query;
-      const limit = Number(size ?? 100);
+      const { prefix, limit, after } = prefixPage(request.query);
       await ledger.durableCaughtUp();
       const kind = request.params.type.toUpperCase() as 'SESSION' | 'GRANT' | 'AGENT' | 'TOKEN' | 'DEVICE';
-      const [id, userId] = cursor === undefined ? [] : decodeCursor(cursor);
+      const [id, userId] = after;
       const nodes = ledger.history.listNodes(
         request.params.tenant,
         kind,
