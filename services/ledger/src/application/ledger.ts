@@ -65,6 +65,28 @@ interface TerminationJob {
   readonly input: TerminationInput;
 }
 
+/** A termination's receipt: what its marks end, summarised on `graph` (its own marks set aside), recorded by the ledger. */
+function receiptEvent(
+  tenant: string,
+  terminationId: string,
+  request: EventData<'TerminationRequested'>,
+  marks: ReadonlyArray<EventData<'SubjectRevoked'>>,
+  graph: TenantGraph,
+  by: { readonly correlationId: string; readonly actor: string },
+) {
+  return {
+    event: { type: 'TerminationApplied' as const, data: summarizeTermination({ ...request, userId: request.userId ?? '' }, marks, graph) },
+    metadata: {
+      tenant,
+      correlationId: by.correlationId,
+      causationId: terminationId,
+      actor: by.actor,
+      source: 'ledger',
+      idpEventTime: null,
+    },
+  };
+}
+
 /** The ledger's use cases. HTTP routes, the CLI and protocol endpoints all go through here. */
 export interface SearchResult {
   readonly type: SubjectRef['type'];
@@ -216,25 +238,14 @@ export class Ledger {
       Extract<DomainEvent, { type: 'TerminationRequested' }>,
       ...Array<Extract<DomainEvent, { type: 'SubjectRevoked' }>>,
     ];
-    const request = { ...requested.data, userId: requested.data.userId ?? '' };
-    return {
-      event: {
-        type: 'TerminationApplied' as const,
-        data: summarizeTermination(
-          request,
-          marks.map((m) => m.data),
-          graph,
-        ),
-      },
-      metadata: {
-        tenant,
-        correlationId: caller.correlationId,
-        causationId: terminationId,
-        actor: caller.actor,
-        source: 'ledger',
-        idpEventTime: null,
-      },
-    };
+    return receiptEvent(
+      tenant,
+      terminationId,
+      requested.data,
+      marks.map((m) => m.data),
+      graph,
+      caller,
+    );
   }
 
   /** Waits until the projections have applied every append (the head, where one conflicted). */
@@ -271,22 +282,7 @@ export class Ledger {
         open.map((record) => ({
           streamId: streamId.termination(tenant, record.terminationId),
           expected: record.revoked.length, // Requested + marks: nothing else may have been written
-          events: [
-            {
-              event: {
-                type: 'TerminationApplied' as const,
-                data: summarizeTermination({ ...record.request, userId: record.request.userId ?? '' }, record.revoked, graph),
-              },
-              metadata: {
-                tenant,
-                correlationId: record.correlationId,
-                causationId: record.terminationId,
-                actor: record.actor,
-                source: 'ledger',
-                idpEventTime: null,
-              },
-            },
-          ],
+          events: [receiptEvent(tenant, record.terminationId, record.request, record.revoked, graph, record)],
         })),
       );
       await this.waitForAll(outcomes);
