@@ -51,6 +51,11 @@ export interface TerminationInput {
   revokeSessionRefreshTokens?: boolean;
   ipsieLevel?: 'SL2' | 'SL3' | undefined;
   source?: EventData<'TerminationRequested'>['source'];
+  /**
+   * Another append to make in the same commit as the kill (the IdP message's own record), given
+   * the termination's id; made only when the termination is decided now, not on a replay.
+   */
+  alongside?: (terminationId: string) => AppendRequest;
 }
 
 export interface TerminationOutcome {
@@ -58,6 +63,8 @@ export interface TerminationOutcome {
   record: TerminationRecord;
   /** Command in → kill durable and applied to the check index; → receipt recorded. Absent on replays. */
   timings?: { killMs: number; receiptMs: number };
+  /** The `alongside` append: true if written, false if its stream already existed, absent if not made. */
+  alongside?: boolean;
 }
 
 interface TerminationJob {
@@ -175,6 +182,7 @@ export class Ledger {
     const graph = this.graph(tenant) ?? new TenantGraph();
     const settled: Array<Settled<TerminationOutcome | Promise<TerminationOutcome>> | undefined> = [];
     const kills: Array<{ index: number; request: AppendRequest }> = [];
+    const alongside: Array<{ index: number; request: AppendRequest }> = [];
     const ids = jobs.map(({ caller, input }) => terminationIdFor(caller, input));
     const replayed = new Set<number>();
     for (const [index, { caller, input }] of jobs.entries()) {
@@ -195,14 +203,17 @@ export class Ledger {
             events: [...events.map((event) => ({ event, metadata })), ...receipt],
           },
         });
+        if (input.alongside) alongside.push({ index, request: input.alongside(terminationId) });
       } catch (error) {
         settled[index] = { ok: false, error };
       }
     }
+    const written = new Map<number, boolean>();
     if (kills.length > 0) {
-      const outcomes = await this.deps.store.appendMany(kills.map((k) => k.request));
+      const outcomes = await this.deps.store.appendMany([...kills, ...alongside].map((k) => k.request));
       // A conflict: another process applied the same message first.
       kills.forEach((k, i) => outcomes[i] instanceof WrongExpectedVersion && replayed.add(k.index));
+      alongside.forEach((a, i) => written.set(a.index, !(outcomes[kills.length + i] instanceof WrongExpectedVersion)));
       await this.waitForAll(outcomes);
     }
     const killMs = performance.now() - started;
@@ -219,8 +230,9 @@ export class Ledger {
         ok: true,
         value: receipts.then((records) => {
           const record = records[i] as TerminationRecord;
-          if (replayed.has(index)) return { replayed: true, record };
-          return { replayed: false, record, timings: { killMs, receiptMs: performance.now() - started } };
+          const together = written.has(index) ? { alongside: written.get(index) as boolean } : {};
+          if (replayed.has(index)) return { replayed: true, record, ...together };
+          return { replayed: false, record, timings: { killMs, receiptMs: performance.now() - started }, ...together };
         }),
       };
     });

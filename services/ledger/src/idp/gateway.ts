@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { streamId as streams, type SubjectRef, type SubjectType } from '@killswitch/domain';
-import { WrongExpectedVersion } from '@killswitch/event-store';
+import { WrongExpectedVersion, type AppendRequest } from '@killswitch/event-store';
 import { accounts, messageKey, sessionGraph, type TenantAccounts, type TerminationRecord } from '@killswitch/projections';
 import { scopeFor, simpleSubjects, type MessageType, type ScopeChoice, type SimpleSubject, type SubjectId } from '@killswitch/protocols';
 import type { EventData } from '@killswitch/schemas';
@@ -173,8 +173,12 @@ export class IdpGateway {
     };
     const digest = digestOf(message.raw);
     const terminations: TerminationRecord[] = [];
+    const settledOutcome = outcome ?? (plans.length > 0 ? 'applied' : 'no-action');
+    // A message with one termination and nothing after it is recorded in the termination's own commit.
+    const together = plans.length === 1 && !after;
+    let recordedTogether: boolean | undefined;
     for (const [index, plan] of plans.entries()) {
-      const { record } = await this.ledger.terminate(caller, {
+      const { record, alongside } = await this.ledger.terminate(caller, {
         scope: plan.scope,
         target: plan.target,
         reason: message.reason,
@@ -183,12 +187,16 @@ export class IdpGateway {
         messageDigest: digest,
         idpEventTime: message.idpEventTime,
         revokeSessionRefreshTokens: plan.revokeSessionRefreshTokens ?? false,
+        ...(together
+          ? { alongside: (terminationId: string) => this.recordRequest(caller, message, digest, settledOutcome, [terminationId]) }
+          : {}),
       });
       terminations.push(record);
+      recordedTogether = alongside;
     }
     await after?.();
-    const replayed = !(await this.record(caller, message, digest, outcome ?? (plans.length > 0 ? 'applied' : 'no-action'), terminations));
-    return { replayed, terminations };
+    const recorded = recordedTogether ?? (await this.record(caller, message, digest, settledOutcome, terminations));
+    return { replayed: !recorded, terminations };
   }
 
   /** Records a message with no termination (informational signals, lifecycle commands). */
@@ -199,45 +207,57 @@ export class IdpGateway {
     outcome: string,
     terminations: readonly TerminationRecord[] = [],
   ): Promise<boolean> {
-    const streamId = streams.idpMessage(caller.tenant, message.protocol, message.issuer, message.messageId);
     try {
-      const result = await this.ledger.deps.store.append({
-        streamId,
-        expected: 'no_stream',
-        events: [
-          {
-            event: {
-              type: 'IdpMessageReceived',
-              data: {
-                protocol: message.protocol,
-                issuer: message.issuer,
-                messageId: message.messageId,
-                messageType: message.messageType,
-                digest,
-                idpEventTime: message.idpEventTime,
-                receivedAt: this.ledger.deps.now(),
-                outcome,
-                terminationIds: terminations.map((t) => t.terminationId),
-                raw: message.raw,
-              },
-            },
-            metadata: {
-              tenant: caller.tenant,
-              correlationId: caller.correlationId,
-              causationId: null,
-              actor: caller.actor,
-              source: caller.source,
-              idpEventTime: message.idpEventTime,
-            },
-          },
-        ],
-      });
+      const result = await this.ledger.deps.store.append(
+        this.recordRequest(
+          caller,
+          message,
+          digest,
+          outcome,
+          terminations.map((t) => t.terminationId),
+        ),
+      );
       await this.ledger.deps.host.waitFor(result.position);
       return true;
     } catch (error) {
       if (error instanceof WrongExpectedVersion) return false;
       throw error;
     }
+  }
+
+  /** The message as received, on its own stream: recorded once, whatever the deliveries. */
+  private recordRequest(caller: Caller, message: IdpMessage, digest: string, outcome: string, terminationIds: string[]): AppendRequest {
+    return {
+      streamId: streams.idpMessage(caller.tenant, message.protocol, message.issuer, message.messageId),
+      expected: 'no_stream',
+      events: [
+        {
+          event: {
+            type: 'IdpMessageReceived',
+            data: {
+              protocol: message.protocol,
+              issuer: message.issuer,
+              messageId: message.messageId,
+              messageType: message.messageType,
+              digest,
+              idpEventTime: message.idpEventTime,
+              receivedAt: this.ledger.deps.now(),
+              outcome,
+              terminationIds,
+              raw: message.raw,
+            },
+          },
+          metadata: {
+            tenant: caller.tenant,
+            correlationId: caller.correlationId,
+            causationId: null,
+            actor: caller.actor,
+            source: caller.source,
+            idpEventTime: message.idpEventTime,
+          },
+        },
+      ],
+    };
   }
 
   callerFor(tenant: string, message: Pick<IdpMessage, 'protocol' | 'issuer' | 'messageId'>): Caller {
