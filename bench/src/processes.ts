@@ -2,8 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { ledgerEntry } from '@killswitch/testing';
 
-const MAIN = fileURLToPath(new URL('../../services/ledger/src/main.ts', import.meta.url));
 const LOAD = fileURLToPath(new URL('./peers/load.ts', import.meta.url));
 
 export interface LoadResult {
@@ -28,7 +28,7 @@ export async function freePort(): Promise<number> {
  */
 export async function startLedger(config: string, port: number, profileDir?: string): Promise<{ child: ChildProcess; url: string }> {
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...profile, await ledgerEntry()], {
     env: { ...process.env, KILLSWITCH_CONFIG: config },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { ensureLedgerBuilt } from '../../../services/ledger/build.mjs';
 
-/** `npm start`'s own entry point. */
-const MAIN = fileURLToPath(new URL('../../../services/ledger/src/main.ts', import.meta.url));
+/** `npm start`'s own entry point: the bundled ledger, rebuilt first when a source is newer than it. */
+export const ledgerEntry = (): Promise<string> => ensureLedgerBuilt();
 
 export interface LedgerProcess {
   readonly child: ChildProcess;
@@ -13,9 +13,10 @@ export interface LedgerProcess {
  * Starts the ledger as a real process (as `npm start` does) with a configuration file, and
  * resolves with its address once it listens, that is once its projections have caught up.
  */
-export function startLedgerProcess(config: string, nodeOptions: readonly string[] = []): Promise<LedgerProcess> {
+export async function startLedgerProcess(config: string, nodeOptions: readonly string[] = []): Promise<LedgerProcess> {
+  const entry = await ledgerEntry();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', MAIN], {
+    const child = spawn(process.execPath, [...nodeOptions, entry], {
       env: { ...process.env, KILLSWITCH_CONFIG: config },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -51,14 +51,18 @@ export class ReadModelDb {
   private readonly attached: Attached[] = [];
   private readonly saveCheckpoint: Database.Statement;
 
-  constructor(readonly path: string) {
+  /** `cacheMiB`: SQLite's page cache; the writer's batches want a large one, a query connection little (the OS caches the file). */
+  constructor(
+    readonly path: string,
+    options: { cacheMiB?: number } = {},
+  ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     // Batched inserts into several indexes: a larger page cache, and fewer (fsyncing) WAL checkpoints.
-    this.db.pragma('cache_size = -65536');
+    this.db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
     this.db.pragma('wal_autocheckpoint = 16384');
     this.db.exec(BOOKKEEPING);
     this.saveCheckpoint = this.db.prepare(

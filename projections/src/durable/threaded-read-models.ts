@@ -34,7 +34,11 @@ export class ThreadedReadModels {
   ) {
     // The worker is TypeScript, like the rest: a small bootstrap registers the loader in its thread.
     const data: WriterData = { path, store };
-    this.worker = new Worker(new URL('./read-model-worker.mjs', import.meta.url), { workerData: data });
+    this.worker = new Worker(new URL('./read-model-worker.mjs', import.meta.url), {
+      workerData: data,
+      // Its garbage is short-lived (decoded batches): a small young generation keeps the thread's memory small.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    });
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on('message', (reply: Reply) => {
         if (reply.type === 'ready') {
@@ -60,7 +64,7 @@ export class ThreadedReadModels {
   /** Waits until the writer is ready, then opens the reading connection. */
   async open(): Promise<this> {
     await this.ready;
-    this.db ??= new ReadModelDb(this.path);
+    this.db ??= new ReadModelDb(this.path, { cacheMiB: 8 });
     return this;
   }
 

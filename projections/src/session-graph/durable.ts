@@ -138,12 +138,8 @@ export const durableSessionGraph: DurableProjection = { name: 'session-graph-his
 
 const CLOCK_COLUMN = { position: 'position', recorded: 'recorded_at', event: 'event_time' } as const;
 
-interface HistoryRow {
-  position: number;
-  recorded_at: number;
-  type: string;
-  data: string;
-}
+/** A history row as read for an as-of graph: position, type, data (raw, in that order). */
+type HistoryRow = [position: number, type: string, data: string];
 
 /** As-of reads of the graph's history: index lookups by tenant and user, then the live graph's own evolve. */
 export class GraphHistory {
@@ -183,17 +179,20 @@ export class GraphHistory {
     const state = sessionGraph.initialState();
     let statement = this.rows.get(asOf.clock);
     if (!statement) {
-      statement = this.db.prepare(
-        `SELECT position, recorded_at, type, data FROM graph_history WHERE tenant = ? AND user_id = ? AND ${CLOCK_COLUMN[asOf.clock]} <= ? ORDER BY position`,
-      );
+      statement = this.db
+        .prepare(
+          `SELECT position, type, data FROM graph_history WHERE tenant = ? AND user_id = ? AND ${CLOCK_COLUMN[asOf.clock]} <= ? ORDER BY position`,
+        )
+        .raw(true);
       this.rows.set(asOf.clock, statement);
     }
-    const rows = userIds.flatMap((user) => statement.all(tenant, user, asOf.at) as HistoryRow[]).sort((a, b) => a.position - b.position);
-    for (const row of rows) {
+    const rows = userIds.flatMap((user) => statement.all(tenant, user, asOf.at) as HistoryRow[]);
+    if (userIds.length > 1) rows.sort((a, b) => a[0] - b[0]);
+    for (const [position, type, data] of rows) {
       const recorded = {
-        position: row.position,
+        position,
         recordedAt: 0, // the as-of graph never evicts: what had expired still shows, as "expired"
-        event: { type: row.type, data: JSON.parse(row.data) as unknown },
+        event: { type, data: JSON.parse(data) as unknown },
         metadata: { tenant },
       } as unknown as RecordedEvent;
       sessionGraph.evolve(state, recorded);

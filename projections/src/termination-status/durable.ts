@@ -308,27 +308,38 @@ export class TerminationHistory {
     }
   }
 
-  /** Refused presentations of a credential (`<TOKEN|SESSION|CLAIMS>:<id>`) up to an instant, per source. */
+  /** Refused presentations of credentials (`<TOKEN|SESSION|CLAIMS>:<id>`) up to an instant, per source: those with any, by key. */
   attemptsAsOf(
     tenant: string,
-    credentialKey: string,
+    credentialKeys: readonly string[],
     asOf: AsOf,
-  ): { count: number; lastAt: number; sources: Record<string, number> } | undefined {
+  ): Map<string, { count: number; lastAt: number; sources: Record<string, number> }> {
     let statement = this.presented.get(asOf.clock);
     if (!statement) {
+      // One statement for every key (a blast radius lists thousands): each key is still an index lookup.
       statement = this.db.prepare(
-        `SELECT source, sum(count) AS n, max(last_at) AS last FROM presented_credentials
-         WHERE tenant = ? AND credential_key = ? AND ${CLOCK_COLUMN[asOf.clock]} <= ? GROUP BY source`,
+        `SELECT credential_key AS key, source, sum(count) AS n, max(last_at) AS last FROM presented_credentials
+         WHERE tenant = ? AND credential_key IN (SELECT value FROM json_each(?)) AND ${CLOCK_COLUMN[asOf.clock]} <= ?
+         GROUP BY credential_key, source`,
       );
       this.presented.set(asOf.clock, statement);
     }
-    const rows = statement.all(tenant, credentialKey, asOf.at) as Array<{ source: string; n: number; last: number }>;
-    if (rows.length === 0) return undefined;
-    return {
-      count: rows.reduce((n, r) => n + r.n, 0),
-      lastAt: Math.max(...rows.map((r) => r.last)),
-      sources: Object.fromEntries(rows.map((r) => [r.source, r.n])),
-    };
+    const found = new Map<string, { count: number; lastAt: number; sources: Record<string, number> }>();
+    if (credentialKeys.length === 0) return found;
+    const rows = statement.all(tenant, JSON.stringify(credentialKeys), asOf.at) as Array<{
+      key: string;
+      source: string;
+      n: number;
+      last: number;
+    }>;
+    for (const row of rows) {
+      let attempts = found.get(row.key);
+      if (!attempts) found.set(row.key, (attempts = { count: 0, lastAt: row.last, sources: {} }));
+      attempts.count += row.n;
+      attempts.lastAt = Math.max(attempts.lastAt, row.last);
+      attempts.sources[row.source] = row.n;
+    }
+    return found;
   }
 
   /** The first audit entry recorded at or after an instant (where a time-range export starts). */

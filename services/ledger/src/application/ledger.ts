@@ -389,7 +389,15 @@ export class Ledger {
     const graph = this.graph(tenant);
     const radius = graph ? blastRadius(graph, subject, this.deps.now()) : null;
     const byCredential = this.deps.host.state(terminationStatus).attemptsByCredential.get(tenant);
-    return radius && { ...radius, attemptsAfterRevocation: attemptsOn(radius, (key) => byCredential?.get(key)) };
+    const lookup = (keys: readonly string[]) => {
+      const found = new Map<string, CredentialAttempts>();
+      for (const key of keys) {
+        const attempts = byCredential?.get(key);
+        if (attempts) found.set(key, attempts);
+      }
+      return found;
+    };
+    return radius && { ...radius, attemptsAfterRevocation: attemptsOn(radius, lookup) };
   }
 
   /**
@@ -402,7 +410,9 @@ export class Ledger {
     if (users.length === 0) return null;
     const graph = this.history.graphAsOf(tenant, users, asOf);
     const radius = blastRadius(graph, subject, await this.instantOf(asOf));
-    return radius && { ...radius, attemptsAfterRevocation: attemptsOn(radius, (key) => this.terminations.attemptsAsOf(tenant, key, asOf)) };
+    return (
+      radius && { ...radius, attemptsAfterRevocation: attemptsOn(radius, (keys) => this.terminations.attemptsAsOf(tenant, keys, asOf)) }
+    );
   }
 
   /** The wall-clock instant an as-of query evaluates expiry at (a position's is its recorded time). */
@@ -513,12 +523,15 @@ function terminationIdFor(caller: Caller, input: TerminationInput): string {
 /**
  * Refused presentations of revoked credentials, per node of a blast radius (the subject, its
  * sessions, agents and listed tokens): by token or session id, or by the `jti`, `sid` or
- * `agent_id` of a JWT named by its claims. One index lookup per node and credential kind.
+ * `agent_id` of a JWT named by its claims. `lookup` gets every credential key at once and answers
+ * those with attempts.
  */
-function attemptsOn(radius: NonNullable<ReturnType<typeof blastRadius>>, lookup: (key: string) => CredentialAttempts | undefined) {
+function attemptsOn(
+  radius: NonNullable<ReturnType<typeof blastRadius>>,
+  lookup: (keys: readonly string[]) => ReadonlyMap<string, CredentialAttempts>,
+) {
   const nodes = [radius.subject, ...radius.descendants.sessions, ...radius.descendants.agents, ...radius.descendants.tokens.list];
-  const out: Array<{ type: string; id: string; count: number; lastAt: number; sources: Array<{ source: string; count: number }> }> = [];
-  for (const node of nodes) {
+  const keysOf = (node: { type: string; id: string }) => {
     const kinds =
       node.type === 'TOKEN'
         ? ['TOKEN', 'CLAIMS']
@@ -527,7 +540,15 @@ function attemptsOn(radius: NonNullable<ReturnType<typeof blastRadius>>, lookup:
           : node.type === 'AGENT'
             ? ['CLAIMS']
             : [];
-    const found = kinds.map((kind) => lookup(`${kind}:${node.id}`)).filter((a) => a !== undefined);
+    return kinds.map((kind) => `${kind}:${node.id}`);
+  };
+  const attempts = lookup(nodes.flatMap(keysOf));
+  const out: Array<{ type: string; id: string; count: number; lastAt: number; sources: Array<{ source: string; count: number }> }> = [];
+  if (attempts.size === 0) return out;
+  for (const node of nodes) {
+    const found = keysOf(node)
+      .map((key) => attempts.get(key))
+      .filter((a) => a !== undefined);
     if (found.length === 0) continue;
     const sources: Record<string, number> = {};
     for (const a of found) for (const [source, n] of Object.entries(a.sources)) sources[source] = (sources[source] ?? 0) + n;
