@@ -1,7 +1,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALL_PROJECTIONS, replay, type Projection } from '@killswitch/projections';
+import { ALL_PROJECTIONS, readSnapshot, replay, type Projection } from '@killswitch/projections';
 import { buildFixtureGraph, TokenFactory } from '@killswitch/testing';
 import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 
@@ -83,6 +83,29 @@ describe('hot snapshots', () => {
     l = ledger = await startTestLedger({ dataDir: l.dataDir });
     expect(l.runtime.snapshots.restoredFrom).toBe(snapshotAt);
     await expectHotEqualsReplay(l);
+  });
+
+  it('a loaded snapshot holds no view onto the file it was read from (which would keep the whole file in memory)', async () => {
+    const l = (ledger = await startTestLedger());
+    await scenario(l);
+    await l.runtime.snapshots.save();
+    const file = readFileSync(join(l.dataDir, SNAPSHOT));
+    const loaded = readSnapshot(join(l.dataDir, SNAPSHOT), l.runtime.host.names);
+    if (!loaded || 'unusable' in loaded) throw new Error('the snapshot did not load');
+    const views: ArrayBufferView[] = [];
+    const seen = new Set<unknown>();
+    const walk = (value: unknown): void => {
+      if (value === null || typeof value !== 'object' || seen.has(value)) return;
+      seen.add(value);
+      if (ArrayBuffer.isView(value)) return void views.push(value);
+      const children =
+        value instanceof Map ? [...value.keys(), ...value.values()] : value instanceof Set ? [...value] : Object.values(value);
+      children.forEach(walk);
+    };
+    walk(loaded.states);
+    expect(views.length).toBeGreaterThan(10);
+    // Each column owns its memory: none shares a buffer the size of the file.
+    expect(views.filter((view) => view.buffer.byteLength >= file.length / 2 || view.byteOffset !== 0)).toEqual([]);
   });
 
   it('a periodic snapshot is written as events are applied', async () => {

@@ -77,6 +77,6 @@ export const expiryBucket = (expiresAt: number) => Math.floor((expiresAt + EXPIR
 export const clockBucket = (clock: number) => Math.floor(clock / BUCKET_MS);
 
 /** Per-tenant expiry queues back from a hot snapshot's structured clone. */
-export function reviveExpiries(data: Map<string, ExpiryQueue<string>>): Map<string, ExpiryQueue<string>> {
-  return new Map([...data].map(([tenant, queue]) => [tenant, Object.assign(new ExpiryQueue<string>(), queue)]));
+export function reviveExpiries<K>(data: Map<string, ExpiryQueue<K>>): Map<string, ExpiryQueue<K>> {
+  return new Map([...data].map(([tenant, queue]) => [tenant, Object.assign(new ExpiryQueue<K>(), queue)]));
 }

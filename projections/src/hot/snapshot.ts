@@ -3,7 +3,7 @@ import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, 
 import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deserialize, serialize } from 'node:v8';
+import { DefaultDeserializer, serialize } from 'node:v8';
 import type { EventStore } from '@killswitch/event-store';
 import type { ProjectionHost } from '../host.ts';
 
@@ -86,6 +86,32 @@ export async function writeSnapshot(
     closeSync(dir);
   }
   return header;
+}
+
+const readTypedArray = (DefaultDeserializer.prototype as unknown as { _readHostObject(this: DefaultDeserializer): unknown })
+  ._readHostObject;
+
+/**
+ * V8's deserializer as Node sets it up, except that typed arrays are copied out of the file's
+ * buffer. Node's own returns views onto that buffer, and a single view left in a state (a column
+ * never grown since) would keep the whole file, hundreds of megabytes at scale, in memory for the
+ * life of the process.
+ */
+class CopyingDeserializer extends DefaultDeserializer {
+  _readHostObject(): unknown {
+    const view = readTypedArray.call(this);
+    if (!ArrayBuffer.isView(view) || view instanceof DataView) return view;
+    const Copy = view.constructor as new (length: number) => Uint8Array;
+    const copy = new Copy(view.byteLength / (view as Uint8Array).BYTES_PER_ELEMENT);
+    copy.set(view as Uint8Array);
+    return copy;
+  }
+}
+
+function deserialize(body: Buffer): unknown {
+  const deserializer = new CopyingDeserializer(body);
+  deserializer.readHeader();
+  return deserializer.readValue();
 }
 
 /** Why a snapshot on disk cannot be used (for the log), or the snapshot. */

@@ -38,8 +38,13 @@ describe('the token table', () => {
     expect(table.has('t5')).toBe(false);
     table.set('fresh', origin('u9'), fields(42));
     expect(table.slot('fresh')).toBeLessThan(1000); // a freed slot
-    const clone = TokenTable.revive(deserialize(serialize(table)));
+    const copy = serialize(table);
+    // The id map is not in the clone (each id is held once, by its slot); revive rebuilds it.
+    expect(copy.includes(Buffer.from('t2999'))).toBe(true);
+    expect(copy.indexOf(Buffer.from('t2999'))).toBe(copy.lastIndexOf(Buffer.from('t2999')));
+    const clone = TokenTable.revive(deserialize(copy));
     expect(clone.toMap()).toEqual(table.toMap());
+    expect(clone.slot('t2999')).toBe(table.slot('t2999'));
     expect(clone.get('fresh')).toMatchObject({ ...fields(42), userId: 'u9' });
     clone.set('after', origin('u1'), fields(1));
     expect(clone.get('after')?.bindingThumbprint).toBeNull();

@@ -1,6 +1,7 @@
 import type { Lineage } from '@killswitch/domain';
 import type { TokenMintedTypes } from '@killswitch/schemas';
 import { reviveInstance } from '../projection.ts';
+import { IdIndex } from './id-index.ts';
 
 /** A lineage as a string key (interning, origin keys). */
 export const lineageKey = (lineage: Lineage) =>
@@ -73,11 +74,17 @@ export const COLUMN = Object.fromEntries(STRING_COLUMNS.map((name, i) => [name, 
 
 /**
  * The live tokens of a tenant, by column: a slot per token in typed arrays (times, origin,
- * interned strings), found by id through one map. About 60 bytes of columns per token beside the
- * map entry, instead of a ~400-byte object; slots of expired tokens are reused.
+ * interned strings) and its id, found by id through an open-addressing index. About 60 bytes of
+ * columns and 12 of index per token beside the id, instead of a ~400-byte object; slots of
+ * expired tokens are reused. Expiry queues and origin lists carry slot numbers, not strings.
+ *
+ * The index is not part of a hot snapshot (it is not enumerable): a restored table rebuilds it
+ * from `ids`, so each id is held once, on disk and in memory.
  */
 export class TokenTable<O extends PlainOrigin = PlainOrigin> {
-  private readonly slots = new Map<string, number>();
+  declare private index: IdIndex;
+  /** The token id of each slot (undefined: a free slot). */
+  private ids: Array<string | undefined> = [];
   private readonly freeSlots: number[] = [];
   private highWater = 0;
   private expiresAt = new Float64Array(1024);
@@ -89,28 +96,33 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   private readonly pool = new StringPool();
   /**
    * With `byOrigin`: each origin's tokens as a doubly linked list through two slot columns (8 bytes
-   * a token, no object per origin), so the tokens of one lineage are read without a lookup by id.
+   * a token, no object per origin), in the order they were added, so the tokens of one lineage
+   * are read without a lookup by id.
    */
   private originHead: Int32Array | null = null;
+  private originTail: Int32Array | null = null;
   private next: Int32Array | null = null;
   private previous: Int32Array | null = null;
 
   constructor(options: { byOrigin?: boolean } = {}) {
+    Object.defineProperty(this, 'index', { value: new IdIndex(this.ids), enumerable: false, writable: true });
     if (!options.byOrigin) return;
     this.originHead = new Int32Array(64).fill(-1);
+    this.originTail = new Int32Array(64).fill(-1);
     this.next = new Int32Array(1024);
     this.previous = new Int32Array(1024);
   }
 
-  /** A table back from a hot snapshot's structured clone. */
+  /** A table back from a hot snapshot's structured clone: its index rebuilt from the slots' ids. */
   static revive<O extends PlainOrigin = PlainOrigin>(data: unknown): TokenTable<O> {
     const table = reviveInstance(TokenTable, data) as unknown as TokenTable<O>;
     (table as unknown as { pool: StringPool }).pool = reviveInstance(StringPool, table.pool);
+    table.index = new IdIndex(table.ids);
     return table;
   }
 
   get size(): number {
-    return this.slots.size;
+    return this.index.size;
   }
 
   /** The shared origin for tokens of this user and lineage (`key` identifies the pair). */
@@ -120,16 +132,20 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
       id = this.origins.length;
       this.origins.push(make());
       this.originIds.set(key, id);
-      if (this.originHead && id >= this.originHead.length) {
-        const grown = new Int32Array(this.originHead.length * 2).fill(-1);
-        grown.set(this.originHead);
-        this.originHead = grown;
+      if (this.originHead && this.originTail && id >= this.originHead.length) {
+        const grown = (from: Int32Array) => {
+          const to = new Int32Array(from.length * 2).fill(-1);
+          to.set(from);
+          return to;
+        };
+        this.originHead = grown(this.originHead);
+        this.originTail = grown(this.originTail);
       }
     }
     return id;
   }
 
-  /** The origin's tokens' slots (with `byOrigin`), read through the columns below. */
+  /** The origin's tokens' slots (with `byOrigin`), in the order they were added, read through the columns below. */
   *slotsOf(origin: number): IterableIterator<number> {
     if (!this.originHead || !this.next) throw new Error('this token table does not list tokens by origin');
     for (let slot = this.originHead[origin] ?? -1; slot >= 0; slot = this.next[slot] as number) yield slot;
@@ -171,53 +187,62 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     return this.origins[origin] as O;
   }
 
+  /** Appends the slot to its origin's list. */
   private link(slot: number, origin: number): void {
     const head = this.originHead as Int32Array;
+    const tail = this.originTail as Int32Array;
     const next = this.next as Int32Array;
     const previous = this.previous as Int32Array;
-    const first = head[origin] as number;
-    next[slot] = first;
-    previous[slot] = -1;
-    if (first >= 0) previous[first] = slot;
-    head[origin] = slot;
+    const last = tail[origin] as number;
+    previous[slot] = last;
+    next[slot] = -1;
+    if (last >= 0) next[last] = slot;
+    else head[origin] = slot;
+    tail[origin] = slot;
   }
 
   private unlink(slot: number): void {
-    const head = this.originHead as Int32Array;
+    const origin = this.origin[slot] as number;
     const next = this.next as Int32Array;
     const previous = this.previous as Int32Array;
     const before = previous[slot] as number;
     const after = next[slot] as number;
     if (before >= 0) next[before] = after;
-    else head[this.origin[slot] as number] = after;
+    else (this.originHead as Int32Array)[origin] = after;
     if (after >= 0) previous[after] = before;
+    else (this.originTail as Int32Array)[origin] = before;
   }
 
-  set(tokenId: string, origin: number, fields: TokenFields): void {
-    let slot = this.slots.get(tokenId);
-    if (slot === undefined) {
+  /** Adds or replaces a token; returns its slot. */
+  set(tokenId: string, origin: number, fields: TokenFields): number {
+    let slot = this.index.get(tokenId);
+    if (slot < 0) {
       slot = this.freeSlots.pop() ?? this.highWater++;
       if (slot >= this.expiresAt.length) this.grow();
-      this.slots.set(tokenId, slot);
+      this.ids[slot] = tokenId;
+      this.index.add(tokenId, slot);
     } else if (this.originHead) this.unlink(slot);
-    if (this.originHead) {
-      this.origin[slot] = origin;
-      this.link(slot, origin);
-    }
+    this.origin[slot] = origin;
+    if (this.originHead) this.link(slot, origin);
     this.expiresAt[slot] = fields.expiresAt;
     this.issuedAt[slot] = fields.issuedAt;
-    this.origin[slot] = origin;
     const base = slot * STRIDE;
     for (let i = 0; i < STRIDE; i++) this.strings[base + i] = this.pool.id(fields[STRING_COLUMNS[i] as (typeof STRING_COLUMNS)[number]]);
+    return slot;
   }
 
   /** The token's slot, or -1: the columns below read a slot without building an object. */
   slot(tokenId: string): number {
-    return this.slots.get(tokenId) ?? -1;
+    return this.index.get(tokenId);
+  }
+
+  /** The id of the token in a slot (undefined: the slot is free). */
+  idAt(slot: number): string | undefined {
+    return this.ids[slot];
   }
 
   has(tokenId: string): boolean {
-    return this.slots.has(tokenId);
+    return this.index.get(tokenId) >= 0;
   }
 
   expiresAtOf(slot: number): number {
@@ -233,27 +258,37 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   }
 
   get(tokenId: string): TableToken<O> | undefined {
-    const slot = this.slots.get(tokenId);
-    return slot === undefined ? undefined : this.read(slot);
+    const slot = this.index.get(tokenId);
+    return slot < 0 ? undefined : this.read(slot);
   }
 
   delete(tokenId: string): boolean {
-    const slot = this.slots.get(tokenId);
-    if (slot === undefined) return false;
-    this.slots.delete(tokenId);
-    if (this.originHead) this.unlink(slot);
-    this.freeSlots.push(slot);
+    const slot = this.index.get(tokenId);
+    if (slot < 0) return false;
+    this.deleteSlot(slot);
     return true;
   }
 
-  /** The ids of the live tokens. */
-  keys(): IterableIterator<string> {
-    return this.slots.keys();
+  /** Frees an occupied slot (a free one is left as it is). */
+  deleteSlot(slot: number): void {
+    const id = this.ids[slot];
+    if (id === undefined) return;
+    this.index.delete(slot);
+    this.ids[slot] = undefined;
+    if (this.originHead) this.unlink(slot);
+    this.freeSlots.push(slot);
+  }
+
+  /** The ids of the live tokens, by slot. */
+  *keys(): IterableIterator<string> {
+    for (const id of this.ids) if (id !== undefined) yield id;
   }
 
   /** Every token, read back (canonical snapshots and rebuild checks; not for hot paths). */
   toMap(): Map<string, TableToken<O>> {
-    return new Map([...this.slots].map(([id, slot]) => [id, this.read(slot)]));
+    const tokens = new Map<string, TableToken<O>>();
+    this.ids.forEach((id, slot) => id !== undefined && tokens.set(id, this.read(slot)));
+    return tokens;
   }
 
   /** The id a string column value is interned under (-2: no token holds it). */

@@ -3,6 +3,8 @@ import type { RecordedEvent } from '@killswitch/event-store';
 import type { DomainEvent } from '@killswitch/schemas';
 import { recorded, sessionStarted, subjectRevoked, tokenMinted } from '@killswitch/testing';
 import { checkClaims, checkToken } from './check.ts';
+import { deserialize, serialize } from 'node:v8';
+import { sessionGraph } from '../session-graph/projection.ts';
 import { EXPIRY_GRACE_MS, revocationStatus } from './projection.ts';
 
 const MIN = 60_000;
@@ -24,6 +26,48 @@ describe('revocation-status index', () => {
     expect([...(index?.tokens.keys() ?? [])].sort()).toEqual(['later', 'long']);
     expect(index?.revokedTokens.size).toBe(0);
     expect(checkToken(index, 'short', 11 * MIN)).toEqual({ active: false, reason: 'unknown' });
+  });
+
+  it('a freed slot taken by a longer-lived token keeps it past the stale expiry entry of the slot (index and graph)', () => {
+    const state = revocationStatus.initialState();
+    const graph = sessionGraph.initialState();
+    const both = (event: DomainEvent, recordedAt: number) => {
+      revocationStatus.evolve(state, at(event, recordedAt));
+      sessionGraph.evolve(graph, at(event, recordedAt));
+    };
+    const index = () => state.tenants.get('acme');
+    const graphTokens = () => [...(graph.tenants.get('acme')?.tokens.toMap().keys() ?? [])].sort();
+    // 'x' is reported twice, the second time with an earlier expiry: two queue entries for its slot.
+    both(minted('x', 60 * MIN), 0);
+    both(minted('x', 10 * MIN), 0);
+    // Past the earlier one: 'x' goes, and 'long' takes its slot.
+    both(sessionStarted({ sessionId: 'tick-1' }), 10 * MIN + EXPIRY_GRACE_MS + 2 * MIN);
+    both(minted('long', 120 * MIN), 10 * MIN + EXPIRY_GRACE_MS + 2 * MIN);
+    expect(index()?.tokens.slot('long')).toBe(0);
+    // Past the later one: the slot's stale entry pops, and 'long' stays.
+    both(sessionStarted({ sessionId: 'tick-2' }), 60 * MIN + EXPIRY_GRACE_MS + 2 * MIN);
+    expect([...(index()?.tokens.keys() ?? [])]).toEqual(['long']);
+    expect(checkToken(index(), 'long', 61 * MIN).active).toBe(true);
+    expect(graphTokens()).toEqual(['long']);
+    // Past 'long': it goes too.
+    both(sessionStarted({ sessionId: 'tick-3' }), 120 * MIN + EXPIRY_GRACE_MS + 2 * MIN);
+    expect(index()?.tokens.size).toBe(0);
+    expect(graphTokens()).toEqual([]);
+  });
+
+  it('a restored index and graph hold the same tokens as the live ones', () => {
+    const state = revocationStatus.initialState();
+    const graph = sessionGraph.initialState();
+    for (let n = 0; n < 50; n++) {
+      const event = at(minted(`t${n}`, (n + 1) * MIN), n * 1000);
+      revocationStatus.evolve(state, event);
+      sessionGraph.evolve(graph, event);
+    }
+    const revived = revocationStatus.revive(deserialize(serialize(state)));
+    expect(revived.tenants.get('acme')?.tokens.toMap()).toEqual(state.tenants.get('acme')?.tokens.toMap());
+    expect(checkToken(revived.tenants.get('acme'), 't7', 0).active).toBe(true);
+    const graphRevived = sessionGraph.revive(deserialize(serialize(graph)));
+    expect(graphRevived.tenants.get('acme')?.tokens.toMap()).toEqual(graph.tenants.get('acme')?.tokens.toMap());
   });
 
   it('keeps tenants apart: the same ids in two tenants never meet', () => {

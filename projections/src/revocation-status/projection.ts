@@ -84,7 +84,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
         lineage,
         ...index.hotOf(userId, lineage),
       }));
-      index.tokens.set(d.tokenId, origin, {
+      const slot = index.tokens.set(d.tokenId, origin, {
         expiresAt: d.expiresAt,
         issuedAt: d.issuedAt,
         kind: d.kind,
@@ -96,7 +96,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
         sessionId: d.sessionId,
         agentId: d.agentId,
       });
-      scheduleExpiry(state, recorded.metadata.tenant, d.tokenId, d.expiresAt);
+      scheduleExpiry(state, recorded.metadata.tenant, slot, d.expiresAt);
       return;
     }
     case 'SubjectRevoked':
@@ -141,8 +141,9 @@ function applyRevocation(state: RevocationStatusState, index: TenantRevocationIn
   if (type === 'TOKEN' && d.expiresAt !== null) scheduleExpiry(state, tenant, id, d.expiresAt);
 }
 
-function scheduleExpiry(state: RevocationStatusState, tenant: string, tokenId: string, expiresAt: number): void {
-  tenantState(state.expiries, tenant, () => new ExpiryQueue<string>()).add(expiryBucket(expiresAt), tokenId);
+/** A live token is scheduled by its slot in the token table; a revoked token's entry by its id. */
+function scheduleExpiry(state: RevocationStatusState, tenant: string, key: number | string, expiresAt: number): void {
+  tenantState(state.expiries, tenant, () => new ExpiryQueue<number | string>()).add(expiryBucket(expiresAt), key);
 }
 
 /** Drops tokens (and their revocation entries) once they would have expired anyway, in expiry order. */
@@ -150,11 +151,18 @@ function sweepExpired(state: RevocationStatusState): void {
   const current = clockBucket(state.clock);
   for (const [tenant, queue] of state.expiries) {
     const index = state.tenants.get(tenant);
-    for (const tokenId of queue.popBefore(current)) {
-      const slot = index ? index.tokens.slot(tokenId) : -1;
-      if (slot >= 0 && expiryBucket(index!.tokens.expiresAtOf(slot)) < current) index?.tokens.delete(tokenId);
-      const revoked = index?.revokedTokens.get(tokenId);
-      if (revoked?.expiresAt != null && expiryBucket(revoked.expiresAt) < current) index?.revokedTokens.delete(tokenId);
+    if (!index) continue;
+    const tokens = index.tokens;
+    for (const key of queue.popBefore(current)) {
+      if (typeof key === 'number') {
+        // The slot may since hold another token (expiring later): only an expired occupant goes.
+        if (tokens.idAt(key) !== undefined && expiryBucket(tokens.expiresAtOf(key)) < current) tokens.deleteSlot(key);
+        continue;
+      }
+      const slot = tokens.slot(key);
+      if (slot >= 0 && expiryBucket(tokens.expiresAtOf(slot)) < current) tokens.deleteSlot(slot);
+      const revoked = index.revokedTokens.get(key);
+      if (revoked?.expiresAt != null && expiryBucket(revoked.expiresAt) < current) index.revokedTokens.delete(key);
     }
   }
 }

@@ -180,8 +180,8 @@ export class TenantRevocationIndex implements RevocationLookups {
 
 export interface RevocationStatusState {
   readonly tenants: Map<string, TenantRevocationIndex>;
-  /** Per tenant, token ids by expiry bucket, popped in expiry order (the id is the index's own key string). */
-  readonly expiries: Map<string, ExpiryQueue<string>>;
+  /** Per tenant, by expiry bucket, popped in expiry order: live tokens' slots in the token table, revoked tokens' ids. */
+  readonly expiries: Map<string, ExpiryQueue<number | string>>;
   /** Recorded time of the latest event applied: the projection's own notion of "now". */
   clock: number;
 }

@@ -11,8 +11,8 @@ import { TenantGraph } from './tenant-graph.ts';
  */
 export interface SessionGraphState {
   readonly tenants: Map<string, TenantGraph>;
-  /** Per tenant, token ids by expiry bucket. */
-  readonly expiries: Map<string, ExpiryQueue<string>>;
+  /** Per tenant, live tokens' slots (in the graph's token table) by expiry bucket. */
+  readonly expiries: Map<string, ExpiryQueue<number>>;
   clock: number;
 }
 
@@ -27,11 +27,10 @@ export const sessionGraph: Projection<SessionGraphState> = {
       // Already dead when recorded (history being loaded, a late report): nothing live to hold.
       if (event.data.expiresAt + EXPIRY_GRACE_MS <= state.clock) graph.user(event.data.userId);
       else {
-        apply(graph, recorded);
-        tenantState(state.expiries, recorded.metadata.tenant, () => new ExpiryQueue<string>()).add(
-          expiryBucket(event.data.expiresAt),
-          event.data.tokenId,
-        );
+        const d = event.data;
+        const slot = graph.tokens.add(d, d.userId, graph.internLineage(d.lineage));
+        graph.user(d.userId);
+        tenantState(state.expiries, recorded.metadata.tenant, () => new ExpiryQueue<number>()).add(expiryBucket(d.expiresAt), slot);
       }
     } else apply(graph, recorded);
     evictExpired(state);
@@ -116,15 +115,6 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
       if (d.grantId) graph.childrenOf(`grant:${d.grantId}`).agents.add(d.agentId);
       return;
     }
-    case 'TokenMinted': {
-      const d = event.data;
-      graph.tokens.add(d, d.userId, graph.internLineage(d.lineage));
-      graph.user(d.userId).tokens.add(d.tokenId);
-      if (d.agentId) graph.childrenOf(`agent:${d.agentId}`).tokens.add(d.tokenId);
-      if (d.grantId) graph.childrenOf(`grant:${d.grantId}`).tokens.add(d.tokenId);
-      if (d.sessionId && !d.agentId) graph.childrenOf(`session:${d.sessionId}`).tokens.add(d.tokenId);
-      return;
-    }
     case 'SubjectRevoked':
       return subjectRevoked(graph, event.data);
     case 'AgentTaskEnded': {
@@ -148,11 +138,13 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
   }
 }
 
+/** Drops expired tokens from the live graph (their history is in the durable read models). */
 function evictExpired(state: SessionGraphState): void {
   const current = clockBucket(state.clock);
+  const expired = (expiresAt: number) => expiryBucket(expiresAt) < current;
   for (const [tenant, queue] of state.expiries) {
     const graph = state.tenants.get(tenant);
-    for (const tokenId of queue.popBefore(current)) graph?.evictToken(tokenId);
+    for (const slot of queue.popBefore(current)) graph?.tokens.evictSlot(slot, expired);
   }
 }
 

@@ -17,31 +17,34 @@ import type { EventData } from '@killswitch/schemas';
 import { COLUMN, lineageKey, TokenTable, type OriginTally, type PlainOrigin } from '../hot/token-table.ts';
 import { reviveInstance } from '../projection.ts';
 
+/** A user's sessions, grants and agents (its tokens are listed by origin, in `GraphTokens`). */
 interface UserNode {
   readonly sessions: Set<string>;
   readonly grants: Set<string>;
   readonly agents: Set<string>;
-  readonly tokens: Set<string>;
   notBefore: Revocation | null;
 }
 
-/** Children of a node, by kind. */
+/** Children of a node, by kind (tokens are listed by origin, in `GraphTokens`). */
 interface Children {
   readonly sessions: Set<string>;
   readonly grants: Set<string>;
   readonly agents: Set<string>;
-  readonly tokens: Set<string>;
 }
 
 /**
- * The graph's live tokens: a token table (one shared origin per user and lineage, columns for
- * the rest) and the few that were revoked one by one. Nodes are built when read.
+ * The graph's live tokens: a token table (one shared origin per user, lineage and parent nodes,
+ * columns for the rest) and the few that were revoked one by one. Nodes are built when read.
+ * A user's tokens, and a node's child tokens, are listed through their origins: no set of token
+ * ids per user or per node.
  */
 export class GraphTokens {
   private table = new TokenTable<PlainOrigin>({ byOrigin: true });
   private readonly revoked = new Map<string, Revocation>();
   /** Each user's token origins (ids in the table): a receipt reads a user's tokens by origin. */
   private readonly userOrigins = new Map<string, number[]>();
+  /** The origins of the tokens minted directly under a node (`session:id`, `agent:id`, `grant:id`). */
+  private readonly parentOrigins = new Map<string, number[]>();
 
   /** The tokens back from a hot snapshot's structured clone. */
   static revive(data: unknown): GraphTokens {
@@ -58,18 +61,28 @@ export class GraphTokens {
     return this.table.has(tokenId);
   }
 
-  add(d: EventData<'TokenMinted'>, userId: string, lineage: Lineage): void {
+  /** Adds a live token; returns its slot (what the graph's expiry queue holds). */
+  add(d: EventData<'TokenMinted'>, userId: string, lineage: Lineage): number {
+    // The nodes the token hangs from directly: an agent's tokens are its own, not its session's.
+    const parents: string[] = [];
+    if (d.agentId) parents.push(`agent:${d.agentId}`);
+    if (d.grantId) parents.push(`grant:${d.grantId}`);
+    if (d.sessionId && !d.agentId) parents.push(`session:${d.sessionId}`);
     let created = false;
-    const origin = this.table.originOf(`${userId}\u0003${lineageKey(lineage)}`, () => {
+    const origin = this.table.originOf(`${userId}\u0003${lineageKey(lineage)}\u0003${parents.join('\u0001')}`, () => {
       created = true;
       return { userId, lineage };
     });
     if (created) {
-      const origins = this.userOrigins.get(userId);
-      if (origins) origins.push(origin);
-      else this.userOrigins.set(userId, [origin]);
+      const listed = (map: Map<string, number[]>, key: string) => {
+        const origins = map.get(key);
+        if (origins) origins.push(origin);
+        else map.set(key, [origin]);
+      };
+      listed(this.userOrigins, userId);
+      for (const parent of parents) listed(this.parentOrigins, parent);
     }
-    this.table.set(d.tokenId, origin, {
+    return this.table.set(d.tokenId, origin, {
       expiresAt: d.expiresAt,
       issuedAt: d.issuedAt,
       kind: d.kind,
@@ -83,22 +96,46 @@ export class GraphTokens {
     });
   }
 
+  /** Slots of a user's live tokens, origin by origin, each origin's in minting order. */
+  *slotsOfUser(userId: string): IterableIterator<number> {
+    for (const origin of this.userOrigins.get(userId) ?? []) yield* this.table.slotsOf(origin);
+  }
+
+  /** Slots of the live tokens minted directly under a node (`session:id`, `agent:id`, `grant:id`). */
+  *slotsUnder(parent: string): IterableIterator<number> {
+    for (const origin of this.parentOrigins.get(parent) ?? []) yield* this.table.slotsOf(origin);
+  }
+
   get(tokenId: string): TokenNode | undefined {
+    const slot = this.table.slot(tokenId);
+    return slot < 0 ? undefined : this.nodeAt(slot);
+  }
+
+  /** The token in an occupied slot, as a node. */
+  nodeAt(slot: number): TokenNode {
     const table = this.table;
-    const slot = table.slot(tokenId);
-    if (slot < 0) return undefined;
+    const id = table.idAt(slot) as string;
     const origin = table.originAt(slot);
     return {
-      id: tokenId,
+      id,
       userId: origin.userId,
       issuedAt: table.issuedAtOf(slot),
       lineage: origin.lineage,
-      revoked: this.revoked.size > 0 ? (this.revoked.get(tokenId) ?? null) : null,
+      revoked: this.revoked.size > 0 ? (this.revoked.get(id) ?? null) : null,
       kind: table.stringAt(slot, COLUMN.kind) as TokenNode['kind'],
       format: table.stringAt(slot, COLUMN.format) as TokenNode['format'],
       binding: table.stringAt(slot, COLUMN.binding) as TokenNode['binding'],
       expiresAt: table.expiresAtOf(slot),
     };
+  }
+
+  /** Drops the token in a slot if it is still there and `expired` (the slot may since hold a newer token). */
+  evictSlot(slot: number, expired: (expiresAt: number) => boolean): void {
+    const table = this.table;
+    const id = table.idAt(slot);
+    if (id === undefined || !expired(table.expiresAtOf(slot))) return;
+    table.deleteSlot(slot);
+    this.revoked.delete(id);
   }
 
   /** The first revocation of a live token (later ones change nothing). */
@@ -108,11 +145,6 @@ export class GraphTokens {
 
   revokedOf(tokenId: string): Revocation | undefined {
     return this.revoked.get(tokenId);
-  }
-
-  delete(tokenId: string): void {
-    this.table.delete(tokenId);
-    this.revoked.delete(tokenId);
   }
 
   /**
@@ -162,7 +194,7 @@ export class GraphTokens {
   }
 }
 
-const noChildren = (): Children => ({ sessions: new Set(), grants: new Set(), agents: new Set(), tokens: new Set() });
+const noChildren = (): Children => ({ sessions: new Set(), grants: new Set(), agents: new Set() });
 
 /** One tenant's session graph: lineage in both directions, for blast radius and termination planning. */
 export class TenantGraph implements GraphView, RevocationLookups {
@@ -188,7 +220,7 @@ export class TenantGraph implements GraphView, RevocationLookups {
   user(userId: string): UserNode {
     let user = this.users.get(userId);
     if (!user) {
-      user = { sessions: new Set(), grants: new Set(), agents: new Set(), tokens: new Set(), notBefore: null };
+      user = { sessions: new Set(), grants: new Set(), agents: new Set(), notBefore: null };
       this.users.set(userId, user);
     }
     return user;
@@ -205,17 +237,6 @@ export class TenantGraph implements GraphView, RevocationLookups {
       this.lineages.set(key, shared);
     }
     return shared;
-  }
-
-  /** Drops an expired token from the live graph (its history is in the durable read models). */
-  evictToken(tokenId: string): void {
-    const token = this.tokens.get(tokenId);
-    if (!token) return;
-    this.tokens.delete(tokenId);
-    this.users.get(token.userId)?.tokens.delete(tokenId);
-    const { sessions, agents, grants } = token.lineage;
-    for (const key of [`session:${sessions[0]}`, `agent:${agents[0]}`, `grant:${grants[0]}`])
-      this.children.get(key)?.tokens.delete(tokenId);
   }
 
   childrenOf(key: string): Children {
@@ -317,6 +338,13 @@ export class TenantGraph implements GraphView, RevocationLookups {
       agents: new Map<string, AgentNode>(),
       tokens: new Map<string, TokenNode>(),
     };
+    const withTokens = !options.withoutTokens;
+    const visitTokens = (slots: Iterable<number>) => {
+      for (const slot of slots) {
+        const token = this.tokens.nodeAt(slot);
+        if (!out.tokens.has(token.id)) out.tokens.set(token.id, token);
+      }
+    };
     const visit = (kind: 'session' | 'grant' | 'agent' | 'token', id: string): void => {
       if (kind === 'token') {
         const token = this.tokens.get(id);
@@ -327,12 +355,14 @@ export class TenantGraph implements GraphView, RevocationLookups {
       const seen = kind === 'session' ? out.sessions : kind === 'grant' ? out.grants : out.agents;
       if (!node || seen.has(id)) return;
       (seen as Map<string, typeof node>).set(id, node);
-      const children = this.children.get(`${kind}:${id}`);
-      if (!children) return;
-      for (const child of children.sessions) visit('session', child);
-      for (const child of children.grants) visit('grant', child);
-      for (const child of children.agents) visit('agent', child);
-      if (!options.withoutTokens) for (const child of children.tokens) visit('token', child);
+      const key = `${kind}:${id}`;
+      const children = this.children.get(key);
+      if (children) {
+        for (const child of children.sessions) visit('session', child);
+        for (const child of children.grants) visit('grant', child);
+        for (const child of children.agents) visit('agent', child);
+      }
+      if (withTokens) visitTokens(this.tokens.slotsUnder(key));
     };
     switch (subject.type) {
       case 'USER': {
@@ -340,7 +370,7 @@ export class TenantGraph implements GraphView, RevocationLookups {
         for (const id of user?.sessions ?? []) visit('session', id);
         for (const id of user?.grants ?? []) visit('grant', id);
         for (const id of user?.agents ?? []) visit('agent', id);
-        if (!options.withoutTokens) for (const id of user?.tokens ?? []) visit('token', id);
+        if (withTokens) visitTokens(this.tokens.slotsOfUser(subject.id));
         break;
       }
       case 'DEVICE':
