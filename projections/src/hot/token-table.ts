@@ -68,7 +68,6 @@ export interface OriginTally {
 export type TableToken<O extends PlainOrigin = PlainOrigin> = TokenFields & O;
 
 const STRING_COLUMNS = ['kind', 'format', 'binding', 'bindingThumbprint', 'clientId', 'scope', 'sessionId', 'agentId'] as const;
-const STRIDE = STRING_COLUMNS.length;
 /** Where each string column sits in a slot's stride. */
 export const COLUMN = Object.fromEntries(STRING_COLUMNS.map((name, i) => [name, i])) as Record<(typeof STRING_COLUMNS)[number], number>;
 
@@ -90,7 +89,9 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   private expiresAt = new Float64Array(1024);
   private issuedAt = new Float64Array(1024);
   private origin = new Int32Array(1024);
-  private strings = new Int32Array(1024 * STRIDE);
+  /** How many of `STRING_COLUMNS` (a prefix) each slot stores; the others read as null. */
+  private readonly stride: number = STRING_COLUMNS.length;
+  private strings: Int32Array;
   private readonly origins: O[] = [];
   private readonly originIds = new Map<string, number>();
   private readonly pool = new StringPool();
@@ -104,8 +105,11 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   private next: Int32Array | null = null;
   private previous: Int32Array | null = null;
 
-  constructor(options: { byOrigin?: boolean } = {}) {
+  /** `stringColumns`: store only the first N of `STRING_COLUMNS` (kind, format, binding, ...). */
+  constructor(options: { byOrigin?: boolean; stringColumns?: number } = {}) {
     Object.defineProperty(this, 'index', { value: new IdIndex(this.ids), enumerable: false, writable: true });
+    this.stride = Math.min(STRING_COLUMNS.length, options.stringColumns ?? STRING_COLUMNS.length);
+    this.strings = new Int32Array(1024 * this.stride);
     if (!options.byOrigin) return;
     this.originHead = new Int32Array(64).fill(-1);
     this.originTail = new Int32Array(64).fill(-1);
@@ -158,13 +162,13 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
    */
   tallyOrigin(origin: number, now: number, revoked: boolean, cutoff: number, revokedSlots: ReadonlySet<number>, into: OriginTally): void {
     const next = this.next as Int32Array;
-    const { expiresAt, issuedAt, strings } = this;
+    const { expiresAt, issuedAt, strings, stride } = this;
     const { REFRESH, REFERENCE, JWT, BEARER } = into.ids;
     const checkSlots = revokedSlots.size > 0;
     for (let slot = (this.originHead as Int32Array)[origin] ?? -1; slot >= 0; slot = next[slot] as number) {
       const expiry = expiresAt[slot] as number;
       if (expiry <= now) continue;
-      const base = slot * STRIDE;
+      const base = slot * stride;
       const kind = strings[base + COLUMN.kind] as number;
       const format = strings[base + COLUMN.format] as number;
       if (format === JWT && kind !== REFRESH) {
@@ -226,8 +230,9 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     if (this.originHead) this.link(slot, origin);
     this.expiresAt[slot] = fields.expiresAt;
     this.issuedAt[slot] = fields.issuedAt;
-    const base = slot * STRIDE;
-    for (let i = 0; i < STRIDE; i++) this.strings[base + i] = this.pool.id(fields[STRING_COLUMNS[i] as (typeof STRING_COLUMNS)[number]]);
+    const stride = this.stride;
+    const base = slot * stride;
+    for (let i = 0; i < stride; i++) this.strings[base + i] = this.pool.id(fields[STRING_COLUMNS[i] as (typeof STRING_COLUMNS)[number]]);
     return slot;
   }
 
@@ -298,7 +303,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
 
   /** String column `column` (an index into `STRING_COLUMNS`) of a slot. */
   stringAt(slot: number, column: number): string | null {
-    return this.pool.value(this.strings[slot * STRIDE + column] as number);
+    return column < this.stride ? this.pool.value(this.strings[slot * this.stride + column] as number) : null;
   }
 
   // No closures or spreads here: this runs once per token a blast radius or a receipt reads.
@@ -328,7 +333,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     this.expiresAt = grown(this.expiresAt, size);
     this.issuedAt = grown(this.issuedAt, size);
     this.origin = grown(this.origin, size);
-    this.strings = grown(this.strings, size * STRIDE);
+    this.strings = grown(this.strings, size * this.stride);
     if (this.next) this.next = grown(this.next, size);
     if (this.previous) this.previous = grown(this.previous, size);
   }

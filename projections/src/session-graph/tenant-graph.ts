@@ -39,7 +39,8 @@ interface Children {
  * ids per user or per node.
  */
 export class GraphTokens {
-  private table = new TokenTable<PlainOrigin>({ byOrigin: true });
+  // Kind, format and binding are all the graph reads of a token's strings (receipts, blast radius).
+  private table = new TokenTable<PlainOrigin>({ byOrigin: true, stringColumns: 3 });
   private readonly revoked = new Map<string, Revocation>();
   /** Each user's token origins (ids in the table): a receipt reads a user's tokens by origin. */
   private readonly userOrigins = new Map<string, number[]>();
