@@ -25,6 +25,8 @@ interface Figures {
   liveTokens: number;
   ingestFactsPerSecond: number;
   rssAfterIngestMb: number;
+  rssIdleMb: number;
+  rssAfterRestartMb: number;
   rssGrowthPerLiveTokenBytes: number;
   restartToReadyMs: number;
   durableLagMs: number;
@@ -45,6 +47,8 @@ export async function benchScale(events: number): Promise<void> {
   report(`Scale: ${fmt(full.events)} events through the HTTP API, ${fmt(full.liveTokens)} live tokens (ledger in its own process)`, [
     row('ingest, durable', (f) => `${fmt(f.ingestFactsPerSecond)} facts/s`),
     row('ledger RSS after ingest', (f) => `${fmt(f.rssAfterIngestMb)} MB`),
+    row('ledger RSS 10 s later, idle', (f) => `${fmt(f.rssIdleMb)} MB`),
+    row('ledger RSS after a restart (snapshot + tail)', (f) => `${fmt(f.rssAfterRestartMb)} MB`),
     row('RSS growth per live token (whole process, upper bound)', (f) => `${fmt(f.rssGrowthPerLiveTokenBytes)} B`),
     row('restart to ready', (f) => `${fmt(f.restartToReadyMs)} ms`),
     [
@@ -80,7 +84,8 @@ async function measure(events: number): Promise<Figures> {
       ],
     }),
   );
-  let server = await startLedgerProcess(config, ['--max-old-space-size=8192']);
+  // As `npm start` runs it: no heap flags.
+  let server = await startLedgerProcess(config);
   try {
     const rssBefore = rssMb(server.child);
     const batches = Math.ceil(events / (TOKENS_PER_BATCH + 1));
@@ -134,6 +139,9 @@ async function measure(events: number): Promise<Figures> {
     const lagStarted = performance.now();
     await waitDurable(server.url, ingested);
     const durableLagMs = performance.now() - lagStarted;
+    // Once idle, V8 gives back the heap the ingest's garbage had grown (its memory reducer).
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const rssIdle = rssMb(server.child);
 
     const midPosition = positionsByBatch[Math.floor(batches / 2)] ?? 1;
     const users = Math.max(1, Math.floor(batches / 4));
@@ -149,9 +157,10 @@ async function measure(events: number): Promise<Figures> {
 
     await stopLedger(server);
     const restartStarted = performance.now();
-    server = await startLedgerProcess(config, ['--max-old-space-size=8192']);
+    server = await startLedgerProcess(config);
     const head = await waitReady(server.url);
     const restartToReadyMs = performance.now() - restartStarted;
+    const rssAfterRestartMb = rssMb(server.child);
     await stopLedger(server);
 
     const rebuildStarted = performance.now();
@@ -168,6 +177,8 @@ async function measure(events: number): Promise<Figures> {
       liveTokens,
       ingestFactsPerSecond: sent / ingestSeconds,
       rssAfterIngestMb: rss,
+      rssIdleMb: rssIdle,
+      rssAfterRestartMb,
       rssGrowthPerLiveTokenBytes: ((rss - rssBefore) * 1024 * 1024) / Math.max(1, liveTokens),
       restartToReadyMs,
       durableLagMs,

@@ -62,8 +62,43 @@ export class GraphTokens {
     return this.table.has(tokenId);
   }
 
-  /** Adds a live token; returns its slot (what the graph's expiry queue holds). */
+  /** The origin of the last token added, with what made it: tokens arrive in runs from one place. */
+  private lastOrigin: {
+    userId: string;
+    lineage: Lineage;
+    agentId: string | null;
+    grantId: string | null;
+    sessionId: string | null;
+    origin: number;
+  } | null = null;
+
+  /** Adds a live token (`lineage` interned: the same object for the same lineage); returns its slot (what the graph's expiry queue holds). */
   add(d: EventData<'TokenMinted'>, userId: string, lineage: Lineage): number {
+    const last = this.lastOrigin;
+    const origin =
+      last &&
+      last.userId === userId &&
+      last.lineage === lineage &&
+      last.agentId === d.agentId &&
+      last.grantId === d.grantId &&
+      last.sessionId === d.sessionId
+        ? last.origin
+        : this.originFor(d, userId, lineage);
+    return this.table.set(d.tokenId, origin, {
+      expiresAt: d.expiresAt,
+      issuedAt: d.issuedAt,
+      kind: d.kind,
+      format: d.format,
+      binding: d.binding,
+      bindingThumbprint: null,
+      clientId: null,
+      scope: null,
+      sessionId: null,
+      agentId: null,
+    });
+  }
+
+  private originFor(d: EventData<'TokenMinted'>, userId: string, lineage: Lineage): number {
     // The nodes the token hangs from directly: an agent's tokens are its own, not its session's.
     const parents: string[] = [];
     if (d.agentId) parents.push(`agent:${d.agentId}`);
@@ -83,18 +118,8 @@ export class GraphTokens {
       listed(this.userOrigins, userId);
       for (const parent of parents) listed(this.parentOrigins, parent);
     }
-    return this.table.set(d.tokenId, origin, {
-      expiresAt: d.expiresAt,
-      issuedAt: d.issuedAt,
-      kind: d.kind,
-      format: d.format,
-      binding: d.binding,
-      bindingThumbprint: null,
-      clientId: null,
-      scope: null,
-      sessionId: null,
-      agentId: null,
-    });
+    this.lastOrigin = { userId, lineage, agentId: d.agentId, grantId: d.grantId, sessionId: d.sessionId, origin };
+    return origin;
   }
 
   /** Slots of a user's live tokens, origin by origin, each origin's in minting order. */
@@ -195,6 +220,10 @@ export class GraphTokens {
   }
 }
 
+const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+const sameLineage = (a: Lineage, b: Lineage) =>
+  a === b || (a.deviceId === b.deviceId && sameIds(a.sessions, b.sessions) && sameIds(a.agents, b.agents) && sameIds(a.grants, b.grants));
+
 const noChildren = (): Children => ({ sessions: new Set(), grants: new Set(), agents: new Set() });
 
 /** One tenant's session graph: lineage in both directions, for blast radius and termination planning. */
@@ -229,14 +258,20 @@ export class TenantGraph implements GraphView, RevocationLookups {
 
   private readonly lineages = new Map<string, Lineage>();
 
+  /** The last lineage interned: tokens arrive in runs from one place, and a run skips building the key. */
+  private lastLineage: { given: Lineage; shared: Lineage } | null = null;
+
   /** Tokens minted in one place share one lineage object: memory per token stays small. */
   internLineage(lineage: Lineage): Lineage {
+    const last = this.lastLineage;
+    if (last && sameLineage(last.given, lineage)) return last.shared;
     const key = `${lineage.sessions.join('\u0001')}\u0000${lineage.agents.join('\u0001')}\u0000${lineage.grants.join('\u0001')}\u0000${lineage.deviceId ?? ''}`;
     let shared = this.lineages.get(key);
     if (!shared) {
       shared = lineage;
       this.lineages.set(key, shared);
     }
+    this.lastLineage = { given: lineage, shared };
     return shared;
   }
 
