@@ -21,7 +21,11 @@ export async function rebuildReadModels(
   batchSize = 10_000,
 ): Promise<ReadModelDb> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-  const db = new ReadModelDb(path);
+  // A scratch file until it is swapped in, and rebuilt from zero if the rebuild dies: no journal,
+  // no fsync, and a page cache that holds the indexes being filled. WAL again before it is used.
+  const db = new ReadModelDb(path, { cacheMiB: 256 });
+  db.db.pragma('journal_mode = OFF');
+  db.db.pragma('synchronous = OFF');
   for (const projection of projections) db.attach(projection);
   const head = await store.headPosition();
   let after = 0;
@@ -35,6 +39,9 @@ export async function rebuildReadModels(
     onProgress({ position: after, head, events });
     if (batch.length < batchSize) break;
   }
+  db.db.pragma('journal_mode = WAL');
+  db.db.pragma('synchronous = NORMAL');
+  db.db.pragma('cache_size = -65536');
   return db;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { SchemaRegistry } from '@killswitch/schemas';
 import { revisionMatches, WrongExpectedVersion, type AppendRequest, type AppendResult } from '../types.ts';
+import type { EventRow } from './rows.ts';
 
 type Outcome = AppendResult | WrongExpectedVersion;
 
@@ -32,12 +33,15 @@ export class GroupCommitter {
   private readonly upsertStream: Database.Statement;
   private readonly head: Database.Statement;
   private readonly commit: (batch: Pending[]) => Outcome[][];
+  /** The rows the transaction being written has inserted, as a read would return them. */
+  private written: EventRow[] = [];
 
   constructor(
     db: Database.Database,
     private readonly registry: SchemaRegistry,
     private readonly now: () => number,
-    private readonly onCommitted: (head: number) => void,
+    /** After each durable commit: the new head and the rows it wrote, in position order. */
+    private readonly onCommitted: (head: number, rows: readonly EventRow[]) => void,
   ) {
     this.insert = db.prepare(
       'INSERT INTO events (stream_id, revision, event_id, type, schema_fp, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -72,13 +76,17 @@ export class GroupCommitter {
     this.queue = [];
     this.scheduled = false;
     let outcomes: Outcome[][];
+    this.written = [];
     try {
       outcomes = this.commit(batch);
     } catch (error) {
+      this.written = []; // rolled back: none of them exists
       for (const pending of batch) pending.reject(error);
       return;
     }
-    this.onCommitted(Number(this.head.get()));
+    const rows = this.written;
+    this.written = [];
+    this.onCommitted(Number(this.head.get()), rows);
     batch.forEach((pending, i) => pending.resolve(outcomes[i] as Outcome[]));
   }
 
@@ -98,6 +106,17 @@ export class GroupCommitter {
       revision += 1;
       const info = this.insert.run(request.streamId, revision, e.id, e.type, e.fingerprint, e.body, e.metadata, recordedAt);
       position = Number(info.lastInsertRowid);
+      this.written.push({
+        position,
+        stream_id: request.streamId,
+        revision,
+        event_id: e.id,
+        type: e.type,
+        schema_fp: e.fingerprint,
+        data: e.body,
+        metadata: e.metadata,
+        recorded_at: recordedAt,
+      });
     }
     this.upsertStream.run(request.streamId, revision);
     return { nextExpectedRevision: revision, position };

@@ -24,6 +24,9 @@ export interface SqliteEventStoreOptions {
   readonly pollMs?: number;
 }
 
+/** How many of the latest appended rows are kept for this process's readers (a few MB). */
+const RECENT_ROWS = 20_000;
+
 /** The embedded engine: one SQLite file, WAL, group commit. The default for `npm start`. */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -33,6 +36,12 @@ export class SqliteEventStore implements EventStore {
   private readonly readStreamStmt: Database.Statement;
   private readonly headStmt: Database.Statement;
   private readonly waiters = new Set<() => void>();
+  /**
+   * The rows of the latest commits, in position order: this process's subscribers (the
+   * projections) read what was just appended from here instead of back from the file. Rows, not
+   * decoded events: they are decoded exactly as a read from the file would be.
+   */
+  private recent: EventRow[] = [];
   private readonly pollMs: number;
   private head: number;
   private closed = false;
@@ -41,7 +50,7 @@ export class SqliteEventStore implements EventStore {
     this.db = openDatabase(options.path);
     this.registry = options.registry ?? SchemaRegistry.load('events');
     this.pollMs = options.pollMs ?? 50;
-    this.committer = new GroupCommitter(this.db, this.registry, options.now ?? Date.now, (head) => this.committed(head));
+    this.committer = new GroupCommitter(this.db, this.registry, options.now ?? Date.now, (head, rows) => this.committed(head, rows));
     this.readAllStmt = this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
     this.readStreamStmt = this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?');
     this.headStmt = this.db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck();
@@ -67,8 +76,32 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: { after: number; maxCount: number }): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const rows = this.readAllStmt.all(options.after, options.maxCount) as EventRow[];
+    const rows = this.recentRows(options.after, options.maxCount) ?? (this.readAllStmt.all(options.after, options.maxCount) as EventRow[]);
     return rows.map((row) => toRecordedEvent(this.registry, row));
+  }
+
+  /**
+   * What a read of the file would return, when the recent rows hold all of it: a run of
+   * consecutive positions from `after + 1`, either `maxCount` long or up to the head (another
+   * process's appends leave gaps, and a gap sends the read to the file).
+   */
+  private recentRows(after: number, maxCount: number): EventRow[] | null {
+    const recent = this.recent;
+    const first = recent[0];
+    if (!first || first.position > after + 1 || maxCount <= 0) return null;
+    let low = 0;
+    let high = recent.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((recent[middle] as EventRow).position <= after) low = middle + 1;
+      else high = middle;
+    }
+    if (low >= recent.length || (recent[low] as EventRow).position !== after + 1) return null;
+    let end = low + 1;
+    while (end < recent.length && end - low < maxCount && (recent[end] as EventRow).position === (recent[end - 1] as EventRow).position + 1)
+      end++;
+    if (end - low < maxCount && (recent[end - 1] as EventRow).position !== this.head) return null;
+    return recent.slice(low, end);
   }
 
   async headPosition(): Promise<number> {
@@ -105,8 +138,12 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  private committed(head: number): void {
+  private committed(head: number, rows: readonly EventRow[]): void {
     this.head = Math.max(this.head, head);
+    if (rows.length > 0) {
+      for (const row of rows) this.recent.push(row);
+      if (this.recent.length > 2 * RECENT_ROWS) this.recent = this.recent.slice(-RECENT_ROWS);
+    }
     for (const wake of [...this.waiters]) wake();
   }
 
