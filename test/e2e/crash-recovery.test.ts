@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,22 @@ describe('a process killed at any point restarts into the same state', () => {
     });
   });
 
+  it('a ledger asked to stop exits even when its shutdown cannot finish (its data directory is gone)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ks-stop-'));
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ port: 0, dataDir: join(dir, 'data'), tenants: [{ id: 'acme', apiKeys: [] }] }));
+    try {
+      const { child } = await startLedgerProcess(config);
+      rmSync(join(dir, 'data'), { recursive: true, force: true });
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code] = (await exited) as [number | null];
+      expect(code).not.toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
+
   it('the ledger server killed with SIGKILL mid-ingest keeps every acknowledged fact', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ks-kill-server-'));
     const config = join(dir, 'config.json');
@@ -92,6 +109,7 @@ describe('a process killed at any point restarts into the same state', () => {
       }
       expect(acknowledged.length).toBeGreaterThan(10);
       child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -322,6 +322,7 @@ describe('a process killed during its projection writes', () => {
       const { child } = await startLedgerProcess(config);
       await expectReadModelsEqualRebuild(dataDir);
       child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

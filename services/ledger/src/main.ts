@@ -64,10 +64,21 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await app.close();
-    await reactor?.stop();
-    await runtime.close();
-    process.exit(0);
+    // A shutdown that fails or hangs (a full disk, a data directory gone) still ends the process.
+    setTimeout(() => {
+      logger.error({ signal }, 'shutdown did not finish in 15 s; exiting');
+      process.exit(1);
+    }, 15_000).unref();
+    let code = 0;
+    try {
+      await app.close();
+      await reactor?.stop();
+      await runtime.close();
+    } catch (error) {
+      code = 1;
+      logger.error({ err: { message: (error as Error).message } }, 'shutdown failed; exiting');
+    }
+    process.exit(code);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
