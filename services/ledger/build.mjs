@@ -7,17 +7,18 @@
  *   node services/ledger/build.mjs             builds
  *   node services/ledger/build.mjs --if-stale  builds only when a source is newer than the bundle
  *
- * The sources stay the truth: tests and the CLI run them through tsx, and `npm start` rebuilds the
- * bundle whenever a source file (or the lock file) is newer than it.
+ * The sources stay the truth: in-process tests and the CLI run them through tsx, and `npm start`
+ * (like the tests that start the ledger as a process) rebuilds the bundle whenever a source file
+ * (or the lock file) is newer than it.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = join(ROOT, 'services/ledger/dist');
 /** The ledger's entry; the worker keeps its name, which `threaded-read-models.ts` resolves next to it. */
-export const LEDGER_ENTRY = join(OUT, 'main.mjs');
+const LEDGER_ENTRY = join(OUT, 'main.mjs');
 const ENTRIES = {
   main: join(ROOT, 'services/ledger/src/main.ts'),
   'read-model-worker': join(ROOT, 'projections/src/durable/read-model-worker.ts'),
@@ -46,7 +47,7 @@ function newestSource() {
 }
 
 /** Whether the bundle is missing or older than a source it is made of. */
-export function ledgerBuildIsStale() {
+function ledgerBuildIsStale() {
   const built = statSync(LEDGER_ENTRY, { throwIfNoEntry: false });
   return !built || built.mtimeMs < newestSource();
 }
@@ -72,7 +73,7 @@ const keepSourceLocations = {
 };
 
 /** Builds the bundle; each file is written to a temporary name and renamed, so a reader never sees half of one. */
-export async function buildLedger() {
+async function buildLedger() {
   const { build } = await import('esbuild');
   const result = await build({
     entryPoints: ENTRIES,
@@ -101,21 +102,13 @@ export async function buildLedger() {
   }
 }
 
-/** Builds the bundle unless it is up to date with its sources. */
-export async function ensureLedgerBuilt() {
-  if (ledgerBuildIsStale()) await buildLedger();
-  return LEDGER_ENTRY;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const started = Date.now();
-  if (process.argv.includes('--if-stale')) {
-    if (ledgerBuildIsStale()) {
-      await buildLedger();
-      process.stderr.write(`killswitch: built ${relative(process.cwd(), LEDGER_ENTRY)} in ${Date.now() - started} ms\n`);
-    }
-  } else {
+const started = Date.now();
+if (process.argv.includes('--if-stale')) {
+  if (ledgerBuildIsStale()) {
     await buildLedger();
-    process.stdout.write(`built ${relative(process.cwd(), LEDGER_ENTRY)} in ${Date.now() - started} ms\n`);
+    process.stderr.write(`killswitch: built ${relative(process.cwd(), LEDGER_ENTRY)} in ${Date.now() - started} ms\n`);
   }
+} else {
+  await buildLedger();
+  process.stdout.write(`built ${relative(process.cwd(), LEDGER_ENTRY)} in ${Date.now() - started} ms\n`);
 }

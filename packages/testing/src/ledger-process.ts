@@ -1,8 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { ensureLedgerBuilt } from '../../../services/ledger/build.mjs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
-/** `npm start`'s own entry point: the bundled ledger, rebuilt first when a source is newer than it. */
-export const ledgerEntry = (): Promise<string> => ensureLedgerBuilt();
+const BUILD = fileURLToPath(new URL('../../../services/ledger/build.mjs', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../../services/ledger/dist/main.mjs', import.meta.url));
+
+/** `npm start`'s own entry point: the bundled ledger, rebuilt first (as `npm start` does) when a source is newer than it. */
+export async function ledgerEntry(): Promise<string> {
+  await promisify(execFile)(process.execPath, [BUILD, '--if-stale']);
+  return ENTRY;
+}
 
 export interface LedgerProcess {
   readonly child: ChildProcess;
