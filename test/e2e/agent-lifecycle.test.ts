@@ -34,6 +34,16 @@ describe('agent task lifecycle', () => {
     await runtime?.close();
   });
 
+  it('the reactor’s checkpoint follows the feed when no termination comes, so a restart does not re-read history', async () => {
+    await ledger.call('POST', '/v1/tenants/acme/facts', {
+      facts: Array.from({ length: 20 }, (_, i) => ({ type: 'session.started', sessionId: `quiet-${i}`, userId: 'quiet' })),
+    });
+    const head = await ledger.runtime.store.headPosition();
+    const checkpoint = new FileCheckpoint(join(ledger.dataDir, 'relay', 'terminations.checkpoint.json'));
+    await waitUntil(() => checkpoint.read() === head, 5_000, 'the checkpoint at the head');
+    expect(checkpoint.read()).toBe(head);
+  });
+
   it('a Global Revocation cancels only live tasks, and counts the already-terminal ones apart', async () => {
     const runtimeUrl = runtime.url;
     const facts = (list: unknown[]) => ledger.call('POST', '/v1/tenants/acme/facts', { facts: list });

@@ -41,6 +41,8 @@ export class TerminationReactor {
   private readonly pending: Array<{ position: number; settled: boolean; done: Promise<void> }> = [];
   private checkpointed: number;
   private written: number;
+  /** The last position read from the feed (every event up to it has been looked at). */
+  private read: number;
   private writing: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -52,6 +54,7 @@ export class TerminationReactor {
   ) {
     this.checkpointed = checkpoint.read();
     this.written = this.checkpointed;
+    this.read = this.checkpointed;
   }
 
   start(): void {
@@ -59,6 +62,8 @@ export class TerminationReactor {
       after: this.checkpointed,
       onEvents: async (events) => {
         for (const event of events) this.onEvent(event);
+        this.read = Math.max(this.read, events[events.length - 1]?.position ?? 0);
+        this.advance();
       },
     });
   }
@@ -83,13 +88,18 @@ export class TerminationReactor {
   }
 
   /**
-   * The checkpoint moves to the highest position below which every termination's work has
-   * settled. The file is written at most every `CHECKPOINT_MS` (an fsync per termination would
-   * cost more than the work): after a crash, the few terminations since are looked at again, and
-   * each finds its receipt and cancellations already recorded.
+   * The checkpoint moves to the highest position below which every event has been read and every
+   * termination's work has settled: just before the oldest termination still at work, or the
+   * last event read when none is. It follows the feed even when no termination comes, so a
+   * restart reads only the events since the last one it looked at, whatever the history.
+   * The file is written at most every `CHECKPOINT_MS` (an fsync per termination would cost more
+   * than the work): after a crash, the few terminations since are looked at again, and each
+   * finds its receipt and cancellations already recorded.
    */
   private advance(): void {
-    while (this.pending[0]?.settled) this.checkpointed = (this.pending.shift() as { position: number }).position;
+    while (this.pending[0]?.settled) this.pending.shift();
+    const oldest = this.pending[0];
+    this.checkpointed = Math.max(this.checkpointed, oldest ? oldest.position - 1 : this.read);
     if (this.checkpointed !== this.written && !this.writing) this.writing = setTimeout(() => this.writeCheckpoint(), CHECKPOINT_MS);
   }
 
