@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deserialize, serialize } from 'node:v8';
 import { IdIndex } from './id-index.ts';
 
 describe('the id index', () => {
@@ -38,5 +39,9 @@ describe('the id index', () => {
     const rebuilt = new IdIndex(ids);
     expect(rebuilt.size).toBe(expected.size);
     expect([...expected].filter(([known, at]) => rebuilt.get(known) !== at)).toEqual([]);
+    // Back from a structured clone (a hot snapshot), with its own seed and tables.
+    const revived = IdIndex.revive(deserialize(serialize(index)), ids);
+    expect([...expected].filter(([known, at]) => revived.get(known) !== at)).toEqual([]);
+    expect(revived.get('never')).toBe(-1);
   });
 });

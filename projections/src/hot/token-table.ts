@@ -77,11 +77,11 @@ export const COLUMN = Object.fromEntries(STRING_COLUMNS.map((name, i) => [name, 
  * columns and 12 of index per token beside the id, instead of a ~400-byte object; slots of
  * expired tokens are reused. Expiry queues and origin lists carry slot numbers, not strings.
  *
- * The index is not part of a hot snapshot (it is not enumerable): a restored table rebuilds it
- * from `ids`, so each id is held once, on disk and in memory.
+ * A hot snapshot holds each id once (the index refers to the same `ids`), and the index as
+ * its typed arrays.
  */
 export class TokenTable<O extends PlainOrigin = PlainOrigin> {
-  declare private index: IdIndex;
+  private index: IdIndex;
   /** The token id of each slot (undefined: a free slot). */
   private ids: Array<string | undefined> = [];
   private readonly freeSlots: number[] = [];
@@ -107,7 +107,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
 
   /** `stringColumns`: store only the first N of `STRING_COLUMNS` (kind, format, binding, ...). */
   constructor(options: { byOrigin?: boolean; stringColumns?: number } = {}) {
-    Object.defineProperty(this, 'index', { value: new IdIndex(this.ids), enumerable: false, writable: true });
+    this.index = new IdIndex(this.ids);
     this.stride = Math.min(STRING_COLUMNS.length, options.stringColumns ?? STRING_COLUMNS.length);
     this.strings = new Int32Array(1024 * this.stride);
     if (!options.byOrigin) return;
@@ -117,11 +117,11 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     this.previous = new Int32Array(1024);
   }
 
-  /** A table back from a hot snapshot's structured clone: its index rebuilt from the slots' ids. */
+  /** A table back from a hot snapshot's structured clone. */
   static revive<O extends PlainOrigin = PlainOrigin>(data: unknown): TokenTable<O> {
     const table = reviveInstance(TokenTable, data) as unknown as TokenTable<O>;
     (table as unknown as { pool: StringPool }).pool = reviveInstance(StringPool, table.pool);
-    table.index = new IdIndex(table.ids);
+    table.index = IdIndex.revive(table.index, table.ids);
     return table;
   }
 
