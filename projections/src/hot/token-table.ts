@@ -274,6 +274,17 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     return true;
   }
 
+  /**
+   * Frees the slot if its token has expired by `expired`, and returns that token's id. An expiry
+   * queue's entry may name a slot that has since been freed or taken by a newer token: those stay.
+   */
+  evictIfExpired(slot: number, expired: (expiresAt: number) => boolean): string | undefined {
+    const id = this.ids[slot];
+    if (id === undefined || !expired(this.expiresAt[slot] as number)) return undefined;
+    this.deleteSlot(slot);
+    return id;
+  }
+
   /** Frees an occupied slot (a free one is left as it is). */
   deleteSlot(slot: number): void {
     const id = this.ids[slot];

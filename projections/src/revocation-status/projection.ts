@@ -153,14 +153,14 @@ function sweepExpired(state: RevocationStatusState): void {
     const index = state.tenants.get(tenant);
     if (!index) continue;
     const tokens = index.tokens;
+    const expired = (expiresAt: number) => expiryBucket(expiresAt) < current;
     for (const key of queue.popBefore(current)) {
       if (typeof key === 'number') {
-        // The slot may since hold another token (expiring later): only an expired occupant goes.
-        if (tokens.idAt(key) !== undefined && expiryBucket(tokens.expiresAtOf(key)) < current) tokens.deleteSlot(key);
+        tokens.evictIfExpired(key, expired);
         continue;
       }
       const slot = tokens.slot(key);
-      if (slot >= 0 && expiryBucket(tokens.expiresAtOf(slot)) < current) tokens.deleteSlot(slot);
+      if (slot >= 0) tokens.evictIfExpired(slot, expired);
       const revoked = index.revokedTokens.get(key);
       if (revoked?.expiresAt != null && expiryBucket(revoked.expiresAt) < current) index.revokedTokens.delete(key);
     }

@@ -157,11 +157,8 @@ export class GraphTokens {
 
   /** Drops the token in a slot if it is still there and `expired` (the slot may since hold a newer token). */
   evictSlot(slot: number, expired: (expiresAt: number) => boolean): void {
-    const table = this.table;
-    const id = table.idAt(slot);
-    if (id === undefined || !expired(table.expiresAtOf(slot))) return;
-    table.deleteSlot(slot);
-    this.revoked.delete(id);
+    const id = this.table.evictIfExpired(slot, expired);
+    if (id !== undefined) this.revoked.delete(id);
   }
 
   /** The first revocation of a live token (later ones change nothing). */
