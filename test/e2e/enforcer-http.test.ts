@@ -130,4 +130,36 @@ describe('enforcer SDK without Kafka (HTTP feed)', () => {
     ).toBe(400);
     expect((await attempts()).count).toBe(4);
   });
+
+  it('the feed says where it stands: `latest` is the tenant’s latest feed event, `limit=0` reads nothing, and a page past it is empty', async () => {
+    type Page = { events: unknown[]; next: number; head: number; latest: number; done: boolean };
+    const feed = async (query: string) =>
+      (await ledger.call('GET', `/v1/tenants/acme/revocation-feed?${query}`, undefined, 'ks_test_acme_read')).body as Page;
+    const all = await feed('after=0&limit=10000');
+    expect(all.done).toBe(true);
+    const positions = await feed('after=0&limit=0');
+    expect(positions.events).toEqual([]);
+    expect(positions.latest).toBeGreaterThan(0);
+    expect(positions.done).toBe(false);
+    // Nothing of acme's feed after `latest`: an empty page that says so, whatever else the store holds.
+    await ledger.call(
+      'POST',
+      '/v1/tenants/other/facts',
+      { facts: [{ type: 'session.started', sessionId: 'g-s1', userId: 'g-u1', startedAt: Date.now() }] },
+      KEYS.otherAdmin,
+    );
+    const past = await feed(`after=${positions.latest}`);
+    expect(past.events).toEqual([]);
+    expect(past.done).toBe(true);
+    expect(past.latest).toBe(positions.latest);
+    expect(past.next).toBeGreaterThanOrEqual(positions.latest);
+    // A new feed event of acme moves `latest`, and the page after the old one holds it.
+    const started = await ledger.call('POST', '/v1/tenants/acme/facts', {
+      facts: [{ type: 'session.started', sessionId: 'feed-s1', userId: 'alice', startedAt: Date.now() }],
+    });
+    expect(started.status).toBe(200);
+    const moved = await feed(`after=${positions.latest}&limit=0`);
+    expect(moved.latest).toBeGreaterThan(positions.latest);
+    expect((await feed(`after=${positions.latest}`)).events.length).toBeGreaterThan(0);
+  });
 });

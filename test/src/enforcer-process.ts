@@ -14,8 +14,16 @@ const enforcer = new Enforcer({
   brokers: (env.KAFKA_BROKERS as string).split(','),
   enforcerId: env.ENFORCER_ID as string,
   heartbeatMs: 500,
+  // What the enforcer reports without stopping (Kafka behind, the ledger briefly unreachable).
+  onError: (error) => process.stderr.write(`${String(error)}\n`),
+  ...(env.ENFORCER_STALL_CHECK_MS ? { stallCheckMs: Number(env.ENFORCER_STALL_CHECK_MS) } : {}),
 });
 await enforcer.start();
+// A crash says why on stderr, which the test shows when the process exits unasked.
+process.on('unhandledRejection', (error) => {
+  process.stderr.write(`unhandled rejection: ${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://enforcer');
   let body: unknown;
@@ -35,10 +43,17 @@ const server = createServer((req, res) => {
           context,
         );
   } else {
-    body = { id: enforcer.id, position: enforcer.replica.position, terminations: Object.fromEntries(enforcer.replica.terminationsApplied) };
+    body = {
+      id: enforcer.id,
+      position: enforcer.replica.position,
+      httpCatchUps: enforcer.httpCatchUps,
+      terminations: Object.fromEntries(enforcer.replica.terminationsApplied),
+    };
   }
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 });
+// Idle keep-alive sockets outlive the test's pauses (Node's 5 s default races the client's reuse of them).
+server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.stdout.write(`ready ${(server.address() as AddressInfo).port}\n`));
 process.on('SIGTERM', () => void enforcer.stop().then(() => process.exit(0)));

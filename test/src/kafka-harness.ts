@@ -12,7 +12,7 @@ export interface EnforcerProcess {
   readonly url: string;
   readonly child: ChildProcess;
   check(query: Record<string, string>): Promise<{ active: boolean; reason?: string }>;
-  status(): Promise<{ id: string; position: number; terminations: Record<string, number> }>;
+  status(): Promise<{ id: string; position: number; httpCatchUps: number; terminations: Record<string, number> }>;
   stop(): Promise<void>;
 }
 
@@ -23,6 +23,8 @@ export function startEnforcerProcess(options: {
   key: string;
   tenant: string;
   brokers: string;
+  /** The enforcer's check that Kafka keeps up with the ledger (0: Kafka only, no HTTP catch-up). */
+  stallCheckMs?: number;
 }): Promise<EnforcerProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', ENFORCER], {
@@ -34,15 +36,18 @@ export function startEnforcerProcess(options: {
         ENFORCER_TENANT: options.tenant,
         KAFKA_BROKERS: options.brokers,
         KAFKAJS_NO_PARTITIONER_WARNING: '1',
+        ...(options.stallCheckMs === undefined ? {} : { ENFORCER_STALL_CHECK_MS: String(options.stallCheckMs) }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let stopping = false;
+    let port: string | undefined;
     const timer = setTimeout(() => reject(new Error(`enforcer ${options.id} did not start: ${output}`)), 60_000);
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const port = /ready (\d+)/.exec(output)?.[1];
+      port ??= /ready (\d+)/.exec(output)?.[1];
       if (!port) return;
       clearTimeout(timer);
       const url = `http://127.0.0.1:${port}`;
@@ -54,13 +59,18 @@ export function startEnforcerProcess(options: {
         status: async () => (await fetch(`${url}/status`)).json() as never,
         stop: () =>
           new Promise<void>((done) => {
+            stopping = true;
             child.once('exit', () => done());
             child.kill('SIGTERM');
             setTimeout(() => child.kill('SIGKILL'), 5000).unref();
           }),
       });
     });
-    child.once('exit', (code) => reject(new Error(`enforcer ${options.id} exited (${code}): ${output}`)));
+    child.once('exit', (code, signal) => {
+      reject(new Error(`enforcer ${options.id} exited (${code}): ${output}`));
+      // After it started, an exit the test did not ask for is a failure to explain: show its last words.
+      if (port && !stopping) process.stderr.write(`enforcer ${options.id} exited (${code ?? signal}) unasked:\n${output.slice(-4000)}\n`);
+    });
   });
 }
 

@@ -13,6 +13,12 @@ export interface EnforcerOptions {
   readonly brokers: readonly string[];
   /** How often the HTTP feed is polled when there is no Kafka. */
   readonly httpPollMs?: number;
+  /**
+   * With Kafka: how often the enforcer asks the ledger where the tenant's feed stands (default
+   * 2,000 ms; 0: never). Events the ledger named one check earlier that Kafka has still not
+   * delivered are read over the HTTP feed instead.
+   */
+  readonly stallCheckMs?: number;
   /** Problems that do not stop the enforcer (the ledger briefly unreachable). */
   readonly onError?: (error: unknown) => void;
   readonly enforcerId?: string;
@@ -137,6 +143,11 @@ export class Enforcer {
   }
 
   private feedCursor = 0;
+  /** With Kafka: the feed is known complete up to `latest` (`count` events of the tenant), and the positions applied above it. */
+  private confirmed = { latest: 0, count: 0 };
+  private appliedAbove: number[] = [];
+  /** How many times the Kafka feed was found behind the ledger and the replica caught up over HTTP. */
+  httpCatchUps = 0;
   private polling: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> = Promise.resolve();
   private restarting: Promise<void> = Promise.resolve();
@@ -163,11 +174,74 @@ export class Enforcer {
       buffered.push(event);
       return true;
     });
-    await this.bootstrap();
+    this.replica.onApplied = (position) => {
+      if (position > this.confirmed.latest) this.appliedAbove.push(position);
+    };
+    this.confirm(await this.bootstrap());
     for (const event of buffered.splice(0)) this.replica.apply(event);
     live = true;
     await this.sendStatus('HEARTBEAT', []);
     this.heartbeat = setInterval(() => void this.sendStatus('HEARTBEAT', []).catch(() => undefined), this.options.heartbeatMs ?? 1000);
+    if ((this.options.stallCheckMs ?? 2000) > 0) this.watchFeed(this.options.stallCheckMs ?? 2000);
+  }
+
+  /**
+   * Kafka stays the main path, but a revocation must not wait for Kafka to recover (a broker down,
+   * a partition without a leader, a consumer stuck in its retries). Every `everyMs` the enforcer
+   * asks the ledger where the tenant's feed stands: its latest feed event and how many there have
+   * been. At the next check (Kafka has had an interval to bring them) it counts the events it
+   * applied up to that point. Partitions deliver out of order, so a gap can hide below the newest
+   * event applied: counts find it where positions would not. On a gap, the replica reads the range
+   * over the HTTP feed; Kafka's late copies are then skipped as duplicates.
+   */
+  private watchFeed(everyMs: number): void {
+    let named: { latest: number; count: number } | null = null;
+    this.repeat(everyMs, async () => {
+      const upTo = named;
+      if (upTo && upTo.latest > this.confirmed.latest) {
+        const applied = this.appliedAbove.filter((position) => position <= upTo.latest).length;
+        const expected = upTo.count - this.confirmed.count;
+        if (applied === expected) this.confirm(upTo);
+        else {
+          this.httpCatchUps++;
+          this.options.onError?.(
+            new Error(
+              `Kafka feed behind the ledger (${applied} of ${expected} events up to position ${upTo.latest}): catching up over HTTP`,
+            ),
+          );
+          await this.catchUp();
+        }
+      }
+      named = await this.feedPage(this.confirmed.latest, 0);
+    });
+  }
+
+  /** Everything up to `upTo.latest` is applied: count from there on. */
+  private confirm(upTo: { latest: number; count: number }): void {
+    this.confirmed = { latest: upTo.latest, count: upTo.count };
+    this.appliedAbove = this.appliedAbove.filter((position) => position > upTo.latest);
+  }
+
+  /** Reads the HTTP feed from the last confirmed point to its end; all of it is then applied. */
+  private async catchUp(): Promise<void> {
+    this.confirm(await this.bootstrap(this.confirmed.latest));
+  }
+
+  /**
+   * Runs `task` every `everyMs` after the previous run ended, until `stop`. A failure (the ledger
+   * unreachable for a while) is not fatal: it is reported and the task runs again.
+   */
+  private repeat(everyMs: number, task: () => Promise<void>): void {
+    const schedule = () => {
+      this.polling = setTimeout(() => {
+        this.inFlight = task()
+          .catch((error: unknown) => this.options.onError?.(error))
+          .finally(() => {
+            if (this.polling) schedule();
+          });
+      }, everyMs);
+    };
+    schedule();
   }
 
   /**
@@ -189,7 +263,7 @@ export class Enforcer {
         await consumer.disconnect().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, 1000));
         if (this.stopped) return;
-        await this.bootstrap(this.replica.position).catch((error: unknown) => this.options.onError?.(error));
+        await this.catchUp().catch((error: unknown) => this.options.onError?.(error));
         await this.followFeed(kafka, () => false);
       })().catch((error: unknown) => this.options.onError?.(error));
     });
@@ -210,40 +284,37 @@ export class Enforcer {
   /** Without Kafka: bootstrap, then keep reading the ledger's feed from where the last page ended. */
   private async startHttp(): Promise<void> {
     await this.bootstrap();
-    const schedule = () => {
-      this.polling = setTimeout(() => {
-        this.inFlight = this.bootstrap(this.feedCursor)
-          // The ledger unreachable for a while is not fatal: report, keep the replica, poll again.
-          .catch((error: unknown) => this.options.onError?.(error))
-          .finally(() => {
-            if (this.polling) schedule();
-          });
-      }, this.options.httpPollMs ?? 100);
-    };
-    schedule();
+    this.repeat(this.options.httpPollMs ?? 100, async () => void (await this.bootstrap(this.feedCursor)));
   }
 
-  /** Replays the tenant's feed-relevant events from the ledger, after a store position. */
-  private async bootstrap(from = 0): Promise<void> {
+  /** Replays the tenant's feed-relevant events from the ledger, after a store position; returns the last page. */
+  private async bootstrap(from = 0) {
     let after = from;
     for (;;) {
-      const response = await fetch(
-        `${this.options.ledgerUrl}/v1/tenants/${this.options.tenant}/revocation-feed?after=${after}&limit=5000`,
-        {
-          headers: { authorization: `Bearer ${this.options.apiKey}` },
-        },
-      );
-      if (!response.ok) throw new Error(`snapshot failed: ${response.status}`);
-      const page = (await response.json()) as {
-        events: Array<{ value: string; headers: Record<string, string> }>;
-        next: number;
-        done: boolean;
-      };
+      const page = await this.feedPage(after, 5000);
       for (const item of page.events) this.replica.apply(fromFeedMessage(this.events, Buffer.from(item.value, 'base64'), item.headers));
       after = page.next;
       this.feedCursor = Math.max(this.feedCursor, after);
-      if (page.done) return;
+      if (page.done) return page;
     }
+  }
+
+  /** A page of the ledger's revocation feed after `after` (`limit` 0: only where the feed stands). */
+  private async feedPage(after: number, limit: number) {
+    const response = await fetch(
+      `${this.options.ledgerUrl}/v1/tenants/${this.options.tenant}/revocation-feed?after=${after}&limit=${limit}`,
+      {
+        headers: { authorization: `Bearer ${this.options.apiKey}` },
+      },
+    );
+    if (!response.ok) throw new Error(`revocation feed read failed: ${response.status}`);
+    return (await response.json()) as {
+      events: Array<{ value: string; headers: Record<string, string> }>;
+      next: number;
+      latest: number;
+      count: number;
+      done: boolean;
+    };
   }
 
   private acknowledge(terminationId: string): void {

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@killswitch/event-store';
+import { REVOCATION_FEED_TYPES } from '@killswitch/projections';
 import { decodeSingleObject, encodeSingleObject, type DomainEvent, type EventType, type SchemaRegistry } from '@killswitch/schemas';
 
 /** The revocation feed topic: everything an enforcer's replica of the revocation index needs. */
@@ -8,13 +9,7 @@ export const STATUS_TOPIC = 'killswitch.enforcer-status';
 export const RECEIPTS_TOPIC = 'killswitch.receipts';
 
 /** Facts that shape lineage, and revocations. Keyed by tenant and user, so one user's feed stays in order. */
-export const FEED_TYPES: ReadonlySet<EventType> = new Set([
-  'SessionStarted',
-  'SessionEnded',
-  'AgentSpawned',
-  'TokenMinted',
-  'SubjectRevoked',
-]);
+export const FEED_TYPES: ReadonlySet<EventType> = REVOCATION_FEED_TYPES;
 
 export interface FeedMessage {
   key: string;

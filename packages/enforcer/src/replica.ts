@@ -42,6 +42,8 @@ export class RevocationReplica {
 
   /** Told of every refusal that names a termination (the enforcer reports them to the ledger). */
   onRefused: ((refusal: Refusal) => void) | null = null;
+  /** Told of the position of every event applied (once each: duplicates are skipped before). */
+  onApplied: ((position: number) => void) | null = null;
 
   constructor(
     readonly tenant: string,
@@ -59,6 +61,7 @@ export class RevocationReplica {
     this.remember(event.id);
     revocationStatus.evolve(this.state, event);
     this.applied = Math.max(this.applied, event.position);
+    this.onApplied?.(event.position);
     if (event.event.type === 'SubjectRevoked' && !this.terminationsApplied.has(event.event.data.terminationId)) {
       this.terminationsApplied.set(event.event.data.terminationId, this.now());
       this.onTerminationApplied(event.event.data.terminationId, event.position);

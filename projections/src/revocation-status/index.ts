@@ -1,3 +1,3 @@
 export * from './state.ts';
 export * from './check.ts';
-export { revocationStatus, EXPIRY_GRACE_MS } from './projection.ts';
+export { revocationStatus, EXPIRY_GRACE_MS, REVOCATION_FEED_TYPES } from './projection.ts';

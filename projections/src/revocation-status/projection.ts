@@ -1,16 +1,32 @@
 import type { RecordedEvent } from '@killswitch/event-store';
-import type { EventData } from '@killswitch/schemas';
+import type { EventData, EventType } from '@killswitch/schemas';
 import { canonical, tenantState, type Projection } from '../projection.ts';
 import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue, reviveExpiries } from '../hot/expiry-queue.ts';
 import { lineageKey, TenantRevocationIndex, type RevocationStatusState } from './state.ts';
 
 export { EXPIRY_GRACE_MS } from '../hot/expiry-queue.ts';
 
+/**
+ * The events this projection reads: lineage facts and revocations. They are the revocation feed
+ * an enforcer's replica follows (over Kafka or the ledger's HTTP feed).
+ */
+export const REVOCATION_FEED_TYPES: ReadonlySet<EventType> = new Set([
+  'SessionStarted',
+  'SessionEnded',
+  'AgentSpawned',
+  'TokenMinted',
+  'SubjectRevoked',
+]);
+
 export const revocationStatus: Projection<RevocationStatusState> = {
   name: 'revocation-status',
   initialState: () => ({ tenants: new Map(), expiries: new Map(), clock: 0 }),
   evolve(state, recorded) {
     const index = tenantState(state.tenants, recorded.metadata.tenant, () => new TenantRevocationIndex());
+    if (REVOCATION_FEED_TYPES.has(recorded.event.type)) {
+      index.feedPosition = recorded.position;
+      index.feedCount++;
+    }
     applyEvent(state, index, recorded);
     state.clock = Math.max(state.clock, recorded.recordedAt);
     sweepExpired(state);

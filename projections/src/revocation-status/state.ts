@@ -101,6 +101,12 @@ export class TenantRevocationIndex implements RevocationLookups {
   readonly agentFlags = new FlagArray();
   readonly grantFlags = new FlagArray();
   private readonly denseLineages = new Map<Lineage, DenseLineage>();
+  /**
+   * The store position of this tenant's latest feed event (`REVOCATION_FEED_TYPES`), and how many
+   * feed events it has had up to it: an enforcer compares them with what it applied to find gaps.
+   */
+  feedPosition = 0;
+  feedCount = 0;
 
   /** An index back from a hot snapshot's structured clone. */
   static revive(data: unknown): TenantRevocationIndex {

@@ -481,6 +481,15 @@ export class Ledger {
     return this.deps.host.state(revocationStatus).tenants.get(tenant);
   }
 
+  /**
+   * Where a tenant's revocation feed stands: its latest event's position, how many feed events it
+   * has had up to there, and how far the hot projections have read.
+   */
+  feedPositions(tenant: string): { latest: number; count: number; projected: number } {
+    const index = this.index(tenant);
+    return { latest: index?.feedPosition ?? 0, count: index?.feedCount ?? 0, projected: this.deps.host.position };
+  }
+
   /** Ends one of the user's sessions, or all of them, or all but one, on the user's own request. */
   async signOut(caller: Caller, userId: string, which: { only?: string; except?: string }): Promise<TerminationRecord[]> {
     const active = (await this.sessionsOf(caller.tenant, userId)).filter((s) => s.status === 'active' || s.status === 'invalidated');
