@@ -175,7 +175,10 @@ export class Enforcer {
       return true;
     });
     this.replica.onApplied = (position) => {
-      if (position > this.confirmed.latest) this.appliedAbove.push(position);
+      if (position <= this.confirmed.latest) return;
+      // The ledger unreachable for long: forget them; the next check then finds a gap and reads it over HTTP.
+      if (this.appliedAbove.length >= 1_000_000) this.appliedAbove = [];
+      this.appliedAbove.push(position);
     };
     this.confirm(await this.bootstrap());
     for (const event of buffered.splice(0)) this.replica.apply(event);
