@@ -147,6 +147,8 @@ export function readSnapshot(path: string, projections: readonly string[]): Load
 export interface SnapshotLog {
   info(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
+  /** Writes buffered lines out now (a replay keeps the event loop, and a buffered logger's timer, busy). */
+  flush?(): void;
 }
 
 /**
@@ -176,12 +178,14 @@ export class HotSnapshots {
     if (snapshot === null) return 0;
     if ('unusable' in snapshot) {
       this.log.warn({ path: this.path, reason: snapshot.unusable }, 'hot snapshot ignored; replaying from position 0');
+      this.log.flush?.();
       return 0;
     }
     const { position, eventId } = snapshot.header;
     const [event] = position > 0 ? await this.store.readAll({ after: position - 1, maxCount: 1 }) : [];
     if (position > 0 && (event?.position !== position || event.id !== eventId)) {
       this.log.warn({ path: this.path, position }, 'hot snapshot is not of this event store; replaying from position 0');
+      this.log.flush?.();
       return 0;
     }
     this.host.restore(snapshot.states, { position, eventId });

@@ -53,6 +53,7 @@ export async function startRuntime(
   const snapshots = new HotSnapshots(host, store, hotSnapshotPath(config.dataDir), config.snapshotEveryEvents, options.log ?? silent);
   await snapshots.load();
   snapshots.follow();
+  logReplayProgress(host, await store.headPosition(), options.log ?? silent);
   await host.start();
   await readModels.open(); // the writer thread booted while the in-memory projections caught up
   const now = options.now ?? Date.now;
@@ -117,3 +118,25 @@ export const readModelsPath = (dataDir: string) => join(resolve(dataDir), 'read-
 
 /** Where the RP's receipt-signing key lives (shared by the ledger and the relay). */
 export const signingKeyPath = (dataDir: string) => join(resolve(dataDir), 'keys', 'receipt-signing.jwk.json');
+
+/**
+ * A long replay (a first start on old data, or a snapshot taken by other code) says how far it has
+ * got, every 5 s until the projections are live. Logged after applied batches: the replay keeps the
+ * event loop busy, so a timer would not fire.
+ */
+function logReplayProgress(host: ProjectionHost, head: number, log: SnapshotLog): void {
+  const from = host.position;
+  const started = Date.now();
+  let logged = started;
+  host.onApplied((position) => {
+    const now = Date.now();
+    if (host.isLive || now - logged < 5000) return;
+    logged = now;
+    const perSecond = (position - from) / ((now - started) / 1000);
+    log.info(
+      { position, head, eventsPerSecond: Math.round(perSecond), etaSeconds: Math.round((head - position) / Math.max(1, perSecond)) },
+      'projections catching up',
+    );
+    log.flush?.();
+  });
+}
