@@ -1,4 +1,5 @@
-import { findRevocation, type Lineage, type RevocationCause } from '@killswitch/domain';
+import { findRevocation, type Lineage, type Revocation, type RevocationCause } from '@killswitch/domain';
+import type { FlagArray } from './dense.ts';
 import type { TenantRevocationIndex, TokenOrigin } from './state.ts';
 
 /** Claims of a JWT as an enforcement point sees them (JWT NumericDates, in seconds). */
@@ -28,6 +29,27 @@ export type CheckResult =
 const ACTIVE: CheckResult = Object.freeze({ active: true });
 const inactive = (reason: InactiveReason): CheckResult => ({ active: false, reason });
 
+/**
+ * The refusal for what a revocation covers: one frozen answer per revocation and node, shared by
+ * every check it refuses (a replayed or stolen token is checked again and again).
+ */
+const revokedAnswers = new WeakMap<Revocation, CheckResult>();
+
+function revokedBy(revocation: Revocation, cause: RevocationCause, by: string): CheckResult {
+  const cached = revokedAnswers.get(revocation);
+  if (cached && !cached.active && cached.cause === cause && cached.by === by) return cached;
+  const answer: CheckResult = Object.freeze({
+    active: false,
+    reason: 'revoked',
+    cause,
+    terminationId: revocation.terminationId,
+    revokedAt: revocation.at,
+    by,
+  });
+  revokedAnswers.set(revocation, answer);
+  return answer;
+}
+
 function revokedResult(index: TenantRevocationIndex, subject: Parameters<typeof findRevocation>[1]): CheckResult {
   const found = findRevocation(index, subject);
   if (!found) return ACTIVE;
@@ -39,23 +61,19 @@ export function checkToken(index: TenantRevocationIndex | undefined, tokenId: st
   const slot = index ? index.tokens.slot(tokenId) : -1;
   if (!index || slot < 0) {
     const revoked = index?.revokedTokens.get(tokenId);
-    if (revoked)
-      return {
-        active: false,
-        reason: 'revoked',
-        cause: 'token_revoked',
-        terminationId: revoked.terminationId,
-        revokedAt: revoked.at,
-        by: tokenId,
-      };
-    return inactive('unknown');
+    return revoked ? revokedBy(revoked, 'token_revoked', tokenId) : inactive('unknown');
   }
+  return checkSlot(index, slot, tokenId, now);
+}
+
+/** A live token's answer from its slot in the token table. */
+function checkSlot(index: TenantRevocationIndex, slot: number, tokenId: string, now: number): CheckResult {
   if (index.tokens.expiresAtOf(slot) <= now) return inactive('expired');
-  // Fast path: typed-array lookups only. The detailed (string-keyed) walk runs only on a hit.
   const origin = index.tokens.originAt(slot);
   const issuedAt = index.tokens.issuedAtOf(slot);
+  // Typed-array reads only for a live token; the walk that names the revocation runs on a hit.
   if (!maybeRevoked(index, origin, issuedAt, tokenId)) return ACTIVE;
-  return revokedResult(index, { userId: origin.userId, issuedAt, lineage: origin.lineage, tokenId });
+  return tokenRevocation(index, origin, issuedAt, tokenId);
 }
 
 function maybeRevoked(index: TenantRevocationIndex, t: TokenOrigin, issuedAt: number, tokenId: string): boolean {
@@ -69,19 +87,65 @@ function maybeRevoked(index: TenantRevocationIndex, t: TokenOrigin, issuedAt: nu
 }
 
 /**
+ * What revokes a live token, in `findRevocation`'s order, led by its dense lineage: typed-array
+ * reads only, and a string-keyed lookup only where a flag or cut-off is set.
+ */
+function tokenRevocation(index: TenantRevocationIndex, t: TokenOrigin, issuedAt: number, tokenId: string): CheckResult {
+  if (index.revokedTokens.size > 0) {
+    const token = index.revokedTokens.get(tokenId);
+    if (token) return revokedBy(token, 'token_revoked', tokenId);
+  }
+  if (index.userCutoffs.get(t.du) >= issuedAt) {
+    const user = index.userNotBefores.get(t.userId);
+    if (user && user.at >= issuedAt) return revokedBy(user, 'user_revoked', t.userId);
+  }
+  const { lineage } = t;
+  if (t.dd >= 0 && lineage.deviceId !== null && index.deviceCutoffs.get(t.dd) >= issuedAt) {
+    const device = index.deviceNotBefores.get(lineage.deviceId);
+    if (device && device.at >= issuedAt) return revokedBy(device, 'device_revoked', lineage.deviceId);
+  }
+  return (
+    ancestorRevocation(index.sessionFlags, index.revokedSessions, lineage.sessions, t.ds0, t.dsRest, 'session_revoked') ??
+    ancestorRevocation(index.agentFlags, index.revokedAgents, lineage.agents, t.da0, t.daRest, 'agent_revoked') ??
+    ancestorRevocation(index.grantFlags, index.revokedGrants, lineage.grants, t.dg0, t.dgRest, 'grant_revoked') ??
+    ACTIVE
+  );
+}
+
+/** The first of `ids` (dense: `first`, then `rest`) that is flagged and still has its revocation. */
+function ancestorRevocation(
+  flags: FlagArray,
+  revoked: ReadonlyMap<string, Revocation>,
+  ids: readonly string[],
+  first: number,
+  rest: readonly number[] | null,
+  cause: RevocationCause,
+): CheckResult | null {
+  if (first < 0) return null;
+  for (let i = 0; ; i++) {
+    const dense = i === 0 ? first : rest && i <= rest.length ? (rest[i - 1] as number) : -1;
+    if (dense < 0) return null;
+    if (!flags.has(dense)) continue;
+    const id = ids[i] as string;
+    const revocation = revoked.get(id);
+    if (revocation) return revokedBy(revocation, cause, id);
+  }
+}
+
+/**
  * A JWT by its claims, including one the ledger never saw minted: `sub`+`iat` meet the user's
  * not-before, `sid` and `agent_id` meet revoked sessions and agents and their ancestors.
  */
 export function checkClaims(index: TenantRevocationIndex | undefined, claims: CheckClaims, now: number): CheckResult {
   if (claims.exp !== undefined && claims.exp * 1000 <= now) return inactive('expired');
   if (!index) return ACTIVE; // nothing was ever revoked for this tenant
-  const fast = claimsFastPath(index, claims);
-  if (fast) return fast;
   const slot = claims.jti ? index.tokens.slot(claims.jti) : -1;
   if (claims.jti && slot >= 0) {
     if (claims.sub && index.tokens.originAt(slot).userId !== claims.sub) return inactive('lineage_mismatch');
-    return checkToken(index, claims.jti, now);
+    return checkSlot(index, slot, claims.jti, now);
   }
+  const fast = claimsFastPath(index, claims);
+  if (fast) return fast;
   const lineage: Lineage = { sessions: [], agents: [], grants: [], deviceId: null };
   let userId = claims.sub;
   if (claims.sid) {
@@ -108,10 +172,10 @@ export function checkClaims(index: TenantRevocationIndex | undefined, claims: Ch
 /**
  * The common case without a single string-keyed walk: the token's `sid` or `agent_id` names a
  * known node whose dense lineage has no revocation flag, and the user has no cut-off after `iat`.
- * Returns null whenever the detailed path must decide.
+ * Returns null whenever the detailed path must decide. (A `jti` the table holds was answered before.)
  */
 function claimsFastPath(index: TenantRevocationIndex, claims: CheckClaims): CheckResult | null {
-  if (claims.jti !== undefined && (index.tokens.has(claims.jti) || index.revokedTokens.has(claims.jti))) return null;
+  if (claims.jti !== undefined && index.revokedTokens.has(claims.jti)) return null;
   const node =
     claims.agent_id !== undefined
       ? index.agents.get(claims.agent_id)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { DomainEvent } from '@killswitch/schemas';
+import { findRevocation } from '@killswitch/domain';
 import { recorded, sessionStarted, subjectRevoked, tokenMinted } from '@killswitch/testing';
 import { checkClaims, checkToken } from './check.ts';
 import { deserialize, serialize } from 'node:v8';
@@ -89,5 +90,48 @@ describe('revocation-status index', () => {
       active: false,
       reason: 'lineage_mismatch',
     });
+  });
+
+  it('a revoked token is refused with the revocation findRevocation names, whichever ancestor it is; the same answer object each time', () => {
+    const lineage = { sessions: ['s2', 's1'], agents: ['a2', 'a1'], grants: ['g2', 'g1'], deviceId: 'd1' };
+    const revocations: Array<[string, 'USER' | 'DEVICE' | 'SESSION' | 'AGENT' | 'GRANT' | 'TOKEN', string]> = [
+      ['user', 'USER', 'u1'],
+      ['device', 'DEVICE', 'd1'],
+      ['session', 'SESSION', 's2'],
+      ['parent session', 'SESSION', 's1'],
+      ['agent', 'AGENT', 'a2'],
+      ['parent agent', 'AGENT', 'a1'],
+      ['grant', 'GRANT', 'g2'],
+      ['parent grant', 'GRANT', 'g1'],
+      ['token', 'TOKEN', 't1'],
+    ];
+    // Each alone, then every pair: findRevocation's order decides which one is named.
+    const sets = revocations.flatMap((first, i) => [[first], ...revocations.slice(i + 1).map((second) => [first, second])]);
+    for (const set of sets) {
+      const state = revocationStatus.initialState();
+      revocationStatus.evolve(state, at(tokenMinted({ tokenId: 't1', userId: 'u1', issuedAt: 10, expiresAt: 60 * MIN, lineage }), 10));
+      set.forEach(([, type, id], n) => {
+        const notBefore = type === 'USER' || type === 'DEVICE' ? { effect: 'NOT_BEFORE' as const, notBefore: 20 } : {};
+        revocationStatus.evolve(
+          state,
+          at(subjectRevoked({ terminationId: `T${n}`, userId: 'u1', subject: { type, id }, at: 20, ...notBefore }), 20),
+        );
+      });
+      const index = state.tenants.get('acme');
+      const found = index && findRevocation(index, { userId: 'u1', issuedAt: 10, lineage, tokenId: 't1' });
+      const label = set.map(([name]) => name).join(' + ');
+      expect(found, label).toBeTruthy();
+      const answer = checkToken(index, 't1', 30);
+      expect(answer, label).toEqual({
+        active: false,
+        reason: 'revoked',
+        cause: found?.cause,
+        terminationId: found?.terminationId,
+        revokedAt: found?.at,
+        by: found?.by,
+      });
+      expect(checkToken(index, 't1', 31), label).toBe(answer);
+      expect(Object.isFrozen(answer)).toBe(true);
+    }
   });
 });
