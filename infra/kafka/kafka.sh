@@ -5,6 +5,7 @@
 #   infra/kafka/kafka.sh start  single|cluster format storage and start 1 broker (19092) or 3 (29092, 29192, 29292)
 #   infra/kafka/kafka.sh stop   single|cluster stop them
 #   infra/kafka/kafka.sh stop-node  cluster N  stop broker N (1-3) of the cluster; start-node cluster N [N..] restarts them
+#   infra/kafka/kafka.sh kill-node  cluster N  kill -9 broker N (a crash: no controlled shutdown); kill single|cluster kills them all
 #   infra/kafka/kafka.sh brokers single|cluster  print the bootstrap list
 #
 # State lives under $KAFKA_RUN_DIR (default infra/kafka/run); `start` always begins from empty storage.
@@ -84,13 +85,16 @@ wait_port() { # port
   return 1
 }
 
-stop_node() { # topology node
-  local pidfile="$RUN/$1/$2/pid"
+stop_node() { # topology node [grace-quarter-seconds]: SIGTERM, SIGKILL after the grace (20 s; 0: at once)
+  local pidfile="$RUN/$1/$2/pid" grace=${3:-80}
   [ -f "$pidfile" ] || return 0
   local pid; pid=$(cat "$pidfile")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  if [ "$grace" -gt 0 ]; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 "$grace"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  fi
   kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
   rm -f "$pidfile"
 }
 
@@ -100,26 +104,31 @@ start() {
   stop "$topology"
   rm -rf "${RUN:?}/$topology"
   cluster_id=$(java -cp "$LIB/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
+  local formats=()
   for n in $(nodes "$topology"); do
     configure "$topology" "$n"
-    java -cp "$LIB/*" -Dlog4j2.configurationFile="$HERE/log4j2.properties" kafka.tools.StorageTool format -t "$cluster_id" -c "$RUN/$topology/$n/server.properties" >/dev/null
+    java -cp "$LIB/*" -Dlog4j2.configurationFile="$HERE/log4j2.properties" kafka.tools.StorageTool format -t "$cluster_id" -c "$RUN/$topology/$n/server.properties" >/dev/null &
+    formats+=($!)
   done
+  for pid in "${formats[@]}"; do wait "$pid"; done
   for n in $(nodes "$topology"); do start_node "$topology" "$n"; done
   for n in $(nodes "$topology"); do read -r b _ <<<"$(ports "$topology" "$n")"; wait_port "$b"; done
   brokers "$topology"
 }
 
-stop() { for n in $(nodes "$1"); do stop_node "$1" "$n"; done; }
+stop() { for n in $(nodes "$1"); do stop_node "$1" "$n" "${2:-80}"; done; }
 
 case "${1:-}" in
   fetch) fetch ;;
   start) start "${2:-single}" ;;
   stop) stop "${2:-single}" ;;
   stop-node) stop_node "${2:?topology}" "${3:?node}" ;;
+  kill) stop "${2:-single}" 0 ;;
+  kill-node) stop_node "${2:?topology}" "${3:?node}" 0 ;;
   start-node) # start-node TOPOLOGY N [N...]: start them all, then wait (a lone KRaft node has no quorum)
     topology=${2:?topology}; shift 2
     for n in "$@"; do start_node "$topology" "$n"; done
     for n in "$@"; do read -r b _ <<<"$(ports "$topology" "$n")"; wait_port "$b"; done ;;
   brokers) brokers "${2:-single}" ;;
-  *) sed -n '2,11p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,12p' "$0" >&2; exit 2 ;;
 esac

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JWTPayload } from 'jose';
 import type { SignOptions } from '@killswitch/testing';
-import { CLIENT_ID, endpoint, GTR_CLIENT, startIdpHarness, states, type IdpHarness } from '../src/idp-harness.ts';
+import { CLIENT_ID, endpoint, GTR_CLIENT, withIdpHarness, states, type IdpHarness } from '../src/idp-harness.ts';
 
 let h: IdpHarness;
-beforeEach(async () => {
-  h = await startIdpHarness();
-});
-afterEach(async () => h.close());
 
 const GTR = () => endpoint('acme', 'global-token-revocation');
 const ALL = ['a-at-laptop', 'a-rt-online', 'a-rt-offline', 'a-at-agent', 'a-at-phone', 'b-at'];
@@ -22,6 +18,7 @@ const bearer = async (extra: JWTPayload = {}, options: SignOptions = {}) =>
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 describe('Global Token Revocation', () => {
+  withIdpHarness((harness) => (h = harness));
   it('a signed bearer JWT (Okta profile) and an iss_sub subject: 204, everything of the user revoked incl. offline grants', async () => {
     const response = await gtr({ sub_id: { format: 'iss_sub', iss: h.idp.issuer, sub: 'u-alice' } }, await bearer());
     expect(response.status).toBe(204);
@@ -54,7 +51,10 @@ describe('Global Token Revocation', () => {
     expect((await gtr({ sub_id: { format: 'iss_sub', iss: h.otherIdp.issuer, sub: 'u-alice' } }, await bearer())).status).toBe(404);
     expect(await h.head()).toBe(head);
   });
+});
 
+describe('Global Token Revocation: refused requests (one ledger; each must leave it unchanged)', () => {
+  withIdpHarness((harness) => (h = harness), 'shared');
   const cases: Array<[string, number, () => Promise<{ status: number }>]> = [
     ['no Authorization', 401, async () => gtr({ sub_id: { format: 'opaque', id: 'alice' } }, null)],
     ['wrong client secret', 401, async () => gtr({ sub_id: { format: 'opaque', id: 'alice' } }, basic(GTR_CLIENT.id, 'guess'))],
@@ -98,7 +98,10 @@ describe('Global Token Revocation', () => {
       expect((await states(h.ledger, { tokens: ['a-rt-offline'] }))['a-rt-offline']).toBe(true);
     });
   }
+});
 
+describe('Global Token Revocation: replays', () => {
+  withIdpHarness((harness) => (h = harness));
   it('a replayed bearer JWT is refused (401) and applied once', async () => {
     const credential = await bearer();
     expect((await gtr({ sub_id: { format: 'opaque', id: 'bob' } }, credential)).status).toBe(204);
@@ -117,6 +120,7 @@ const logoutToken = (claims: JWTPayload, options: SignOptions = {}) =>
   h.idp.sign(h.idp.logout(CLIENT_ID, claims), { typ: 'logout+jwt', ...options });
 
 describe('OIDC Back-Channel Logout', () => {
+  withIdpHarness((harness) => (h = harness));
   it('with sid: Session Invalidation of that RP session; its online refresh tokens go, offline ones and access tokens stay', async () => {
     const response = await logout(await logoutToken({ sub: 'u-alice', sid: 'sid-A' }));
     expect(response.status).toBe(200);
@@ -142,7 +146,10 @@ describe('OIDC Back-Channel Logout', () => {
   it('an unknown session is a successful logout', async () => {
     expect((await logout(await logoutToken({ sid: 'sid-unknown' }))).status).toBe(200);
   });
+});
 
+describe('OIDC Back-Channel Logout: refused logout tokens (one ledger; each must leave it unchanged)', () => {
+  withIdpHarness((harness) => (h = harness), 'shared');
   const event = { 'http://schemas.openid.net/event/backchannel-logout': {} };
   const cases: Array<[string, () => Promise<{ status: number; body: any }>]> = [
     ['bad signature', async () => logout(await logoutToken({ sid: 'sid-A' }, { rogue: true }))],
@@ -176,7 +183,10 @@ describe('OIDC Back-Channel Logout', () => {
       expect(await h.head()).toBe(head);
     });
   }
+});
 
+describe('OIDC Back-Channel Logout: replays', () => {
+  withIdpHarness((harness) => (h = harness));
   it('a replayed logout token is refused and applied once; a wrong content type is 400 invalid_request', async () => {
     const token = await logoutToken({ sid: 'sid-A' });
     expect((await logout(token)).status).toBe(200);

@@ -1,14 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JWTPayload } from 'jose';
 import type { SignOptions } from '@killswitch/testing';
-import { CLIENT_ID, endpoint, IDP_TENANT, startIdpHarness, states, type IdpHarness } from '../src/idp-harness.ts';
+import { CLIENT_ID, endpoint, IDP_TENANT, withIdpHarness, states, type IdpHarness } from '../src/idp-harness.ts';
 
 const EXT = 'urn:killswitch:termination';
 let h: IdpHarness;
-beforeEach(async () => {
-  h = await startIdpHarness();
-});
-afterEach(async () => h.close());
 
 const ENDPOINT = () => endpoint('acme', 'op/commands');
 const command = (name: string, extra: JWTPayload = {}) => h.idp.command(ENDPOINT(), CLIENT_ID, IDP_TENANT, name, extra);
@@ -25,6 +21,7 @@ async function send(claims: JWTPayload, options: SignOptions = {}) {
 }
 
 describe('OP Commands: account commands', () => {
+  withIdpHarness((harness) => (h = harness));
   it('invalidate is Global Revocation; the 200 carries sub, account_state and what was ended', async () => {
     const response = await send(command('invalidate', { sub: 'u-alice' }));
     expect(response.status).toBe(200);
@@ -69,6 +66,7 @@ describe('OP Commands: account commands', () => {
 });
 
 describe('OP Commands: tenant commands', () => {
+  withIdpHarness((harness) => (h = harness));
   it('metadata answers the RP metadata', async () => {
     const response = await send(command('metadata', { metadata: { domains: ['example.com'] } }));
     expect(response.status).toBe(200);
@@ -113,38 +111,40 @@ describe('OP Commands: tenant commands', () => {
   });
 });
 
-describe('OP Commands: invalid command tokens append nothing', () => {
-  const valid = () => command('invalidate', { sub: 'u-alice' });
-  const cases: Array<[string, number, string, () => Promise<{ status: number; body: any }>]> = [
-    ['unknown issuer', 401, 'unrecognized_provider', () => send({ ...valid(), iss: 'https://evil.example' })],
-    [
-      'another tenant’s OP',
-      401,
-      'unrecognized_provider',
-      async () => post(await h.otherIdp.sign({ ...valid(), iss: h.otherIdp.issuer }, { typ: 'command+jwt' })),
-    ],
-    ['bad signature', 400, 'invalid_request', () => send(valid(), { rogue: true })],
-    ['alg none', 400, 'invalid_request', () => send(valid(), { alg: 'none' })],
-    ['wrong typ', 400, 'invalid_request', () => send(valid(), { typ: 'logout+jwt' })],
-    ['wrong aud (client_id, as in draft 00)', 400, 'invalid_request', () => send({ ...valid(), aud: CLIENT_ID })],
-    ['wrong client_id', 400, 'invalid_request', () => send({ ...valid(), client_id: 'someone-else' })],
-    ['wrong tenant', 400, 'invalid_request', () => send({ ...valid(), tenant: 'tnt-other' })],
-    ['missing tenant', 400, 'invalid_request', () => send({ ...valid(), tenant: undefined })],
-    ['expired', 400, 'invalid_request', () => send({ ...valid(), iat: h.idp.now() - 200, exp: h.idp.now() - 100 })],
-    ['too old', 400, 'invalid_request', () => send({ ...valid(), iat: h.idp.now() - 3600, exp: h.idp.now() + 60 })],
-    ['future iat', 400, 'invalid_request', () => send({ ...valid(), iat: h.idp.now() + 3600 })],
-    ['nonce (forbidden)', 400, 'invalid_request', () => send({ ...valid(), nonce: 'n' })],
-    ['account command without sub', 400, 'invalid_request', () => send({ ...valid(), sub: undefined })],
-    ['tenant command with sub', 400, 'invalid_request', () => send(command('invalidate_tenant', { sub: 'u-alice' }))],
-    ['unknown command', 400, 'unsupported_command', () => send(command('unauthorize', { sub: 'u-alice' }))],
-    [
-      'missing command_token',
-      400,
-      'invalid_request',
-      () => h.ledger.raw('POST', '/idp/acme/op/commands', 'other=1', { 'content-type': 'application/x-www-form-urlencoded' }),
-    ],
-    ['truncated token', 400, 'invalid_request', async () => post((await h.idp.sign(valid(), { typ: 'command+jwt' })).slice(0, 40))],
-  ];
+const valid = () => command('invalidate', { sub: 'u-alice' });
+const cases: Array<[string, number, string, () => Promise<{ status: number; body: any }>]> = [
+  ['unknown issuer', 401, 'unrecognized_provider', () => send({ ...valid(), iss: 'https://evil.example' })],
+  [
+    'another tenant’s OP',
+    401,
+    'unrecognized_provider',
+    async () => post(await h.otherIdp.sign({ ...valid(), iss: h.otherIdp.issuer }, { typ: 'command+jwt' })),
+  ],
+  ['bad signature', 400, 'invalid_request', () => send(valid(), { rogue: true })],
+  ['alg none', 400, 'invalid_request', () => send(valid(), { alg: 'none' })],
+  ['wrong typ', 400, 'invalid_request', () => send(valid(), { typ: 'logout+jwt' })],
+  ['wrong aud (client_id, as in draft 00)', 400, 'invalid_request', () => send({ ...valid(), aud: CLIENT_ID })],
+  ['wrong client_id', 400, 'invalid_request', () => send({ ...valid(), client_id: 'someone-else' })],
+  ['wrong tenant', 400, 'invalid_request', () => send({ ...valid(), tenant: 'tnt-other' })],
+  ['missing tenant', 400, 'invalid_request', () => send({ ...valid(), tenant: undefined })],
+  ['expired', 400, 'invalid_request', () => send({ ...valid(), iat: h.idp.now() - 200, exp: h.idp.now() - 100 })],
+  ['too old', 400, 'invalid_request', () => send({ ...valid(), iat: h.idp.now() - 3600, exp: h.idp.now() + 60 })],
+  ['future iat', 400, 'invalid_request', () => send({ ...valid(), iat: h.idp.now() + 3600 })],
+  ['nonce (forbidden)', 400, 'invalid_request', () => send({ ...valid(), nonce: 'n' })],
+  ['account command without sub', 400, 'invalid_request', () => send({ ...valid(), sub: undefined })],
+  ['tenant command with sub', 400, 'invalid_request', () => send(command('invalidate_tenant', { sub: 'u-alice' }))],
+  ['unknown command', 400, 'unsupported_command', () => send(command('unauthorize', { sub: 'u-alice' }))],
+  [
+    'missing command_token',
+    400,
+    'invalid_request',
+    () => h.ledger.raw('POST', '/idp/acme/op/commands', 'other=1', { 'content-type': 'application/x-www-form-urlencoded' }),
+  ],
+  ['truncated token', 400, 'invalid_request', async () => post((await h.idp.sign(valid(), { typ: 'command+jwt' })).slice(0, 40))],
+];
+
+describe('OP Commands: invalid command tokens get their error and append nothing (one ledger; each must leave it unchanged)', () => {
+  withIdpHarness((harness) => (h = harness), 'shared');
   for (const [name, status, error, run] of cases) {
     it(`${name} → ${status} ${error}`, async () => {
       const head = await h.head();
@@ -153,7 +153,10 @@ describe('OP Commands: invalid command tokens append nothing', () => {
       expect(await h.head()).toBe(head);
     });
   }
+});
 
+describe('OP Commands: replays and content types', () => {
+  withIdpHarness((harness) => (h = harness));
   it('a replayed command token is refused (400 invalid_request) and applied once', async () => {
     const token = await h.idp.sign(valid(), { typ: 'command+jwt' });
     expect((await post(token)).status).toBe(200);

@@ -1,8 +1,8 @@
 import { accounts as accountsProjection } from '@killswitch/projections';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JWTPayload } from 'jose';
 import type { SignOptions } from '@killswitch/testing';
-import { endpoint, IDP_TENANT, PUSH_AUTHORIZATION, startIdpHarness, states, type IdpHarness } from '../src/idp-harness.ts';
+import { endpoint, IDP_TENANT, PUSH_AUTHORIZATION, withIdpHarness, states, type IdpHarness } from '../src/idp-harness.ts';
 
 const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
 const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
@@ -10,10 +10,6 @@ const AUD = endpoint('acme', 'ssf');
 const ALICE_TOKENS = ['a-at-laptop', 'a-rt-online', 'a-rt-offline', 'a-at-agent', 'a-at-phone'];
 
 let h: IdpHarness;
-beforeEach(async () => {
-  h = await startIdpHarness();
-});
-afterEach(async () => h.close());
 
 const aliceIssSub = () => ({ format: 'iss_sub', iss: h.idp.issuer, sub: 'u-alice' });
 
@@ -32,6 +28,7 @@ async function pushSet(claims: JWTPayload, options: SignOptions = {}) {
 const tokens = () => states(h.ledger, { tokens: [...ALICE_TOKENS, 'b-at'], sessions: ['a-laptop', 'a-phone', 'b-laptop'] });
 
 describe('SSF push: valid events apply the default scope', () => {
+  withIdpHarness((harness) => (h = harness));
   it('CAEP session-revoked naming one IdP session (complex subject, RS256) revokes the RP session derived from it', async () => {
     const set = h.idp.set(
       AUD,
@@ -147,16 +144,21 @@ describe('SSF push: valid events apply the default scope', () => {
     await pushSet(h.idp.set(AUD, { format: 'account', uri: 'acct:alice@example.com' }, `${RISC}sessions-revoked`));
     expect((await tokens())['a-at-phone']).toBe(false);
   });
+});
 
-  it('a tenant policy can override the default scope (credential-change → Global Revocation)', async () => {
-    await h.close();
-    h = await startIdpHarness({ scopePolicy: { 'caep.credential-change': 'GLOBAL_REVOCATION', 'caep.session-revoked': 'NONE' } });
+describe('SSF push: a tenant policy', () => {
+  const scopePolicy = { 'caep.credential-change': 'GLOBAL_REVOCATION', 'caep.session-revoked': 'NONE' };
+  withIdpHarness((harness) => (h = harness), 'each', { scopePolicy });
+  it('can override the default scope (credential-change → Global Revocation)', async () => {
     await pushSet(h.idp.set(AUD, aliceIssSub(), `${CAEP}session-revoked`));
     expect((await tokens())['a-at-laptop']).toBe(true);
     await pushSet(h.idp.set(AUD, aliceIssSub(), `${CAEP}credential-change`, { credential_type: 'password', change_type: 'delete' }));
     expect((await tokens())['a-rt-offline']).toBe(false);
   });
+});
 
+describe('SSF push: what ends nothing', () => {
+  withIdpHarness((harness) => (h = harness));
   it('unknown event types, unknown users and informational events are acknowledged and end nothing', async () => {
     const before = await tokens();
     for (const set of [
@@ -186,6 +188,7 @@ describe('SSF push: valid events apply the default scope', () => {
 });
 
 describe('SSF push: invalid SETs get 400 {err, description} and append nothing', () => {
+  withIdpHarness((harness) => (h = harness), 'shared');
   const valid = () => h.idp.set(AUD, aliceIssSub(), `${RISC}account-disabled`);
   const cases: Array<[string, number, string, () => Promise<{ status: number; body: any }>]> = [
     ['bad signature (unpublished key under a published kid)', 400, 'invalid_key', async () => push(await forgeWithKnownKid())],

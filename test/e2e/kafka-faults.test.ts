@@ -121,15 +121,16 @@ describe.skipIf(brokers === null)('faults: no notice is lost', () => {
       const first = await revokeMany(ledger, 'a', 50);
       await waitUntil(() => allRevoked(enforcer as EnforcerProcess, first), 30_000, 'first wave');
 
-      // One broker of three stops: delivery continues. KafkaJS may spend a minute or more in its
-      // retries; the enforcer notices that Kafka is behind the ledger and reads the gap over HTTP.
-      kafka('stop-node', 'cluster', '2');
+      // One broker of three is killed (kill -9: a crash, no controlled shutdown): delivery continues.
+      // KafkaJS may spend a minute or more in its retries; the enforcer notices that Kafka is behind
+      // the ledger and reads the gap over HTTP.
+      kafka('kill-node', 'cluster', '2');
       const second = await revokeMany(ledger, 'b', 50);
       await waitUntil(() => allRevoked(enforcer as EnforcerProcess, second), 60_000, 'second wave with a broker down');
 
-      // Every broker stops during propagation: revocations still arrive (over HTTP); nothing is lost.
-      kafka('stop-node', 'cluster', '1');
-      kafka('stop-node', 'cluster', '3');
+      // Every broker dies during propagation: revocations still arrive (over HTTP); nothing is lost.
+      kafka('kill-node', 'cluster', '1');
+      kafka('kill-node', 'cluster', '3');
       const third = await revokeMany(ledger, 'c', 50);
       await waitUntil(() => allRevoked(enforcer as EnforcerProcess, third), 60_000, 'third wave with every broker down');
       expect((await (enforcer as EnforcerProcess).status()).httpCatchUps).toBeGreaterThan(0);
@@ -153,14 +154,14 @@ describe.skipIf(brokers === null)('faults: no notice is lost', () => {
       relay = undefined;
       await enforcer?.stop();
       enforcer = undefined;
-      kafka('stop', 'cluster');
+      kafka('kill', 'cluster');
     }
   }, 400_000);
 });
 
 afterAll(() => {
   try {
-    kafka('stop', 'cluster');
+    kafka('kill', 'cluster');
   } catch {
     /* not started */
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { IdpSimulator } from '@killswitch/testing';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { PUBLIC_BASE_URL, startTestLedger, type TestLedger } from './test-ledger.ts';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -23,6 +24,30 @@ export interface IdpHarness {
 }
 
 /** A ledger whose tenants trust one simulated IdP each, and alice, bob and carol logged in through acme's. */
+/**
+ * Gives the tests of the enclosing block a harness through `use`: a fresh one for each test, or
+ * (`shared`) one for the whole block, for tests that must change nothing and each check so.
+ */
+export function withIdpHarness(
+  use: (harness: IdpHarness) => void,
+  mode: 'each' | 'shared' = 'each',
+  options?: Parameters<typeof startIdpHarness>[0],
+): void {
+  let harness: IdpHarness | undefined;
+  const open = async () => use((harness = await startIdpHarness(options)));
+  const close = async () => {
+    await harness?.close();
+    harness = undefined;
+  };
+  if (mode === 'shared') {
+    beforeAll(open);
+    afterAll(close);
+  } else {
+    beforeEach(open);
+    afterEach(close);
+  }
+}
+
 export async function startIdpHarness(
   options: {
     scopePolicy?: Record<string, string>;
