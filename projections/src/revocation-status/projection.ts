@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData, EventType } from '@killswitch/schemas';
 import { canonical, tenantState, type Projection } from '../projection.ts';
 import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue, reviveExpiries } from '../hot/expiry-queue.ts';
-import { lineageKey, TenantRevocationIndex, type RevocationStatusState } from './state.ts';
+import { compactLineage, lineageKey, TenantRevocationIndex, type RevocationStatusState } from './state.ts';
 
 export { EXPIRY_GRACE_MS } from '../hot/expiry-queue.ts';
 
@@ -68,7 +68,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
   switch (event.type) {
     case 'SessionStarted': {
       const d = event.data;
-      const lineage = { sessions: d.ancestors, agents: [], grants: [], deviceId: d.deviceId };
+      const lineage = compactLineage(d.ancestors, d.deviceId);
       const own = index.internLineage({ ...lineage, sessions: [d.sessionId, ...d.ancestors] });
       const hot = index.hotOf(d.userId, own);
       index.sessions.set(d.sessionId, { userId: d.userId, startedAt: d.startedAt, expiresAt: d.expiresAt, lineage, hot, ended: false });

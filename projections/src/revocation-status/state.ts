@@ -51,6 +51,23 @@ export interface HotLineage {
   readonly dgRest: readonly number[] | null;
 }
 
+/**
+ * One shared empty list for every lineage member that has none (most agents and grants lists):
+ * an index of a million sessions holds no million empty arrays. Frozen: nothing may add to it.
+ */
+const NO_IDS: string[] = Object.freeze([] as string[]) as string[];
+const NO_DENSE: readonly number[] = Object.freeze([] as number[]);
+const copyIds = (ids: readonly string[]): string[] => (ids.length === 0 ? NO_IDS : [...ids]);
+const denseIds = (ids: readonly string[], of: DenseIds): readonly number[] => (ids.length === 0 ? NO_DENSE : ids.map((id) => of.of(id)));
+
+/** A session's own ancestry as the index keeps it: shared empty lists. */
+export const compactLineage = (sessions: readonly string[], deviceId: string | null): Lineage => ({
+  sessions: copyIds(sessions),
+  agents: NO_IDS,
+  grants: NO_IDS,
+  deviceId,
+});
+
 export function hotLineage(user: number, dense: DenseLineage): HotLineage {
   const rest = (ids: readonly number[]) => (ids.length > 1 ? ids.slice(1) : null);
   return {
@@ -131,9 +148,9 @@ export class TenantRevocationIndex implements RevocationLookups {
     if (!dense) {
       dense = {
         device: lineage.deviceId === null ? -1 : this.dense.devices.of(lineage.deviceId),
-        sessions: lineage.sessions.map((id) => this.dense.sessions.of(id)),
-        agents: lineage.agents.map((id) => this.dense.agents.of(id)),
-        grants: lineage.grants.map((id) => this.dense.grants.of(id)),
+        sessions: denseIds(lineage.sessions, this.dense.sessions),
+        agents: denseIds(lineage.agents, this.dense.agents),
+        grants: denseIds(lineage.grants, this.dense.grants),
       };
       this.denseLineages.set(lineage, dense);
     }
@@ -151,7 +168,12 @@ export class TenantRevocationIndex implements RevocationLookups {
     const key = lineageKey(lineage);
     let shared = this.lineages.get(key);
     if (!shared) {
-      shared = Object.freeze({ ...lineage, sessions: [...lineage.sessions], agents: [...lineage.agents], grants: [...lineage.grants] });
+      shared = Object.freeze({
+        sessions: copyIds(lineage.sessions),
+        agents: copyIds(lineage.agents),
+        grants: copyIds(lineage.grants),
+        deviceId: lineage.deviceId,
+      });
       this.lineages.set(key, shared);
     }
     return shared;
