@@ -94,6 +94,8 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   private strings: Int32Array;
   private readonly origins: O[] = [];
   private readonly originIds = new Map<string, number>();
+  /** The first origin made for each (interned) lineage object: no key string per origin or per token. */
+  private readonly originsByLineage = new Map<object, number>();
   private readonly pool = new StringPool();
   /**
    * With `byOrigin`: each origin's tokens as a doubly linked list through two slot columns (8 bytes
@@ -133,18 +135,39 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   originOf(key: string, make: () => O): number {
     let id = this.originIds.get(key);
     if (id === undefined) {
-      id = this.origins.length;
-      this.origins.push(make());
+      id = this.addOrigin(make());
       this.originIds.set(key, id);
-      if (this.originHead && this.originTail && id >= this.originHead.length) {
-        const grown = (from: Int32Array) => {
-          const to = new Int32Array(from.length * 2).fill(-1);
-          to.set(from);
-          return to;
-        };
-        this.originHead = grown(this.originHead);
-        this.originTail = grown(this.originTail);
-      }
+    }
+    return id;
+  }
+
+  /**
+   * The shared origin for tokens of `userId` born of `lineage`, an interned lineage object (one
+   * object per distinct lineage). A lineage is nearly always one user's: found by identity, with
+   * no key string. Another user's tokens under the same lineage (e.g. none at all) go by key.
+   */
+  originFor(userId: string, lineage: Lineage, make: () => O): number {
+    const first = this.originsByLineage.get(lineage);
+    if (first === undefined) {
+      const id = this.addOrigin(make());
+      this.originsByLineage.set(lineage, id);
+      return id;
+    }
+    if ((this.origins[first] as O).userId === userId) return first;
+    return this.originOf(`${userId}\u0003${lineageKey(lineage)}`, make);
+  }
+
+  private addOrigin(origin: O): number {
+    const id = this.origins.length;
+    this.origins.push(origin);
+    if (this.originHead && this.originTail && id >= this.originHead.length) {
+      const grown = (from: Int32Array) => {
+        const to = new Int32Array(from.length * 2).fill(-1);
+        to.set(from);
+        return to;
+      };
+      this.originHead = grown(this.originHead);
+      this.originTail = grown(this.originTail);
     }
     return id;
   }

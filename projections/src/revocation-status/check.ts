@@ -152,8 +152,9 @@ export function checkClaims(index: TenantRevocationIndex | undefined, claims: Ch
     const session = index.sessions.get(claims.sid);
     if (session && userId && session.userId !== userId) return inactive('lineage_mismatch');
     userId ??= session?.userId;
-    lineage.sessions.push(claims.sid, ...(session?.lineage.sessions ?? []));
-    lineage.deviceId = session?.lineage.deviceId ?? null;
+    // The session's own lineage begins with itself.
+    lineage.sessions.push(...(session?.hot.lineage.sessions ?? [claims.sid]));
+    lineage.deviceId = session?.hot.lineage.deviceId ?? null;
   }
   if (claims.agent_id) {
     const agent = index.agents.get(claims.agent_id);
@@ -199,8 +200,7 @@ export function checkSession(index: TenantRevocationIndex | undefined, sessionId
   if (!index || !session) return inactive('unknown');
   if (session.ended) return inactive('ended');
   if (session.expiresAt !== null && session.expiresAt <= now) return inactive('expired');
-  const lineage: Lineage = { ...session.lineage, sessions: [sessionId, ...session.lineage.sessions] };
-  const revoked = revokedResult(index, { userId: session.userId, issuedAt: session.startedAt, lineage });
+  const revoked = revokedResult(index, { userId: session.userId, issuedAt: session.startedAt, lineage: session.hot.lineage });
   if (!revoked.active) return revoked;
   const invalidated = index.invalidatedSessions.get(sessionId);
   if (invalidated) {

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData, EventType } from '@killswitch/schemas';
 import { canonical, tenantState, type Projection } from '../projection.ts';
 import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue, reviveExpiries } from '../hot/expiry-queue.ts';
-import { compactLineage, lineageKey, TenantRevocationIndex, type RevocationStatusState } from './state.ts';
+import { TenantRevocationIndex, type RevocationStatusState } from './state.ts';
 
 export { EXPIRY_GRACE_MS } from '../hot/expiry-queue.ts';
 
@@ -68,10 +68,9 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
   switch (event.type) {
     case 'SessionStarted': {
       const d = event.data;
-      const lineage = compactLineage(d.ancestors, d.deviceId);
-      const own = index.internLineage({ ...lineage, sessions: [d.sessionId, ...d.ancestors] });
-      const hot = index.hotOf(d.userId, own);
-      index.sessions.set(d.sessionId, { userId: d.userId, startedAt: d.startedAt, expiresAt: d.expiresAt, lineage, hot, ended: false });
+      const own = index.internLineage({ sessions: [d.sessionId, ...d.ancestors], agents: [], grants: [], deviceId: d.deviceId });
+      const hot = index.originOf(d.userId, own);
+      index.sessions.set(d.sessionId, { userId: hot.userId, startedAt: d.startedAt, expiresAt: d.expiresAt, hot, ended: false });
       return;
     }
     case 'SessionEnded': {
@@ -86,7 +85,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
         userId: d.userId,
         issuedAt: d.spawnedAt,
         lineage: d.lineage,
-        hot: index.hotOf(d.userId, own),
+        hot: index.originOf(d.userId, own),
       });
       return;
     }
@@ -94,12 +93,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
       const d = event.data;
       if (d.expiresAt + EXPIRY_GRACE_MS <= state.clock) return; // already dead: nothing to index
       const lineage = index.internLineage(d.lineage);
-      const userId = index.internUser(d.userId);
-      const origin = index.tokens.originOf(`${userId}\u0003${lineageKey(lineage)}`, () => ({
-        userId,
-        lineage,
-        ...index.hotOf(userId, lineage),
-      }));
+      const origin = index.originIdOf(d.userId, lineage);
       const slot = index.tokens.set(d.tokenId, origin, {
         expiresAt: d.expiresAt,
         issuedAt: d.issuedAt,

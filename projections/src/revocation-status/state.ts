@@ -15,9 +15,11 @@ export interface IndexedSession {
   readonly userId: string;
   readonly startedAt: number;
   readonly expiresAt: number | null;
-  readonly lineage: Lineage;
-  /** Dense ids of the user, device and the session itself with its ancestors: the claims fast path. */
-  readonly hot: HotLineage;
+  /**
+   * The origin of what the session holds: its own lineage (the session itself, then its
+   * ancestors, its device) with the dense ids the claims fast path reads. Shared with its tokens.
+   */
+  readonly hot: TokenOrigin;
   ended: boolean;
 }
 
@@ -60,14 +62,6 @@ const NO_DENSE: readonly number[] = Object.freeze([] as number[]);
 const copyIds = (ids: readonly string[]): string[] => (ids.length === 0 ? NO_IDS : [...ids]);
 const denseIds = (ids: readonly string[], of: DenseIds): readonly number[] => (ids.length === 0 ? NO_DENSE : ids.map((id) => of.of(id)));
 
-/** A session's own ancestry as the index keeps it: shared empty lists. */
-export const compactLineage = (sessions: readonly string[], deviceId: string | null): Lineage => ({
-  sessions: copyIds(sessions),
-  agents: NO_IDS,
-  grants: NO_IDS,
-  deviceId,
-});
-
 export function hotLineage(user: number, dense: DenseLineage): HotLineage {
   const rest = (ids: readonly number[]) => (ids.length > 1 ? ids.slice(1) : null);
   return {
@@ -87,6 +81,20 @@ export function hotLineage(user: number, dense: DenseLineage): HotLineage {
  * minted in one session (or by one agent) shares one origin, so a token holds a single number.
  */
 export interface TokenOrigin extends PlainOrigin, HotLineage {}
+
+/** An origin's fields in one literal: every origin has the same shape, all of it in the object. */
+const originRecord = (userId: string, lineage: Lineage, hot: HotLineage): TokenOrigin => ({
+  userId,
+  lineage,
+  du: hot.du,
+  dd: hot.dd,
+  ds0: hot.ds0,
+  da0: hot.da0,
+  dg0: hot.dg0,
+  dsRest: hot.dsRest,
+  daRest: hot.daRest,
+  dgRest: hot.dgRest,
+});
 
 /** A live token as the index reads it back from its table. */
 export type IndexedToken = TableToken<TokenOrigin>;
@@ -117,7 +125,6 @@ export class TenantRevocationIndex implements RevocationLookups {
   readonly sessionFlags = new FlagArray();
   readonly agentFlags = new FlagArray();
   readonly grantFlags = new FlagArray();
-  private readonly denseLineages = new Map<Lineage, DenseLineage>();
   /**
    * The store position of this tenant's latest feed event (`REVOCATION_FEED_TYPES`), and how many
    * feed events it has had up to it: an enforcer compares them with what it applied to find gaps.
@@ -137,24 +144,30 @@ export class TenantRevocationIndex implements RevocationLookups {
     return index;
   }
 
-  /** The hot fields of a node: the user's dense id with its lineage's. */
-  hotOf(userId: string, lineage: Lineage): HotLineage {
-    return hotLineage(this.dense.users.of(userId), this.denseLineageOf(lineage));
+  /**
+   * The origin of what `userId` holds under `lineage` (interned): the shared record of its tokens,
+   * and the hot fields a check of the node itself reads (a session's or agent's `hot` is it).
+   */
+  originOf(userId: string, lineage: Lineage): TokenOrigin {
+    return this.tokens.originById(this.originIdOf(userId, lineage));
   }
 
-  /** Dense ids of an interned lineage: computed once per lineage, whoever the user. */
-  denseLineageOf(lineage: Lineage): DenseLineage {
-    let dense = this.denseLineages.get(lineage);
-    if (!dense) {
-      dense = {
-        device: lineage.deviceId === null ? -1 : this.dense.devices.of(lineage.deviceId),
-        sessions: denseIds(lineage.sessions, this.dense.sessions),
-        agents: denseIds(lineage.agents, this.dense.agents),
-        grants: denseIds(lineage.grants, this.dense.grants),
-      };
-      this.denseLineages.set(lineage, dense);
-    }
-    return dense;
+  /** The origin's id in the token table (see `originOf`). */
+  originIdOf(userId: string, lineage: Lineage): number {
+    return this.tokens.originFor(userId, lineage, () => {
+      const user = this.internUser(userId);
+      return originRecord(user, lineage, this.hotOf(user, lineage));
+    });
+  }
+
+  /** The hot fields of a node: the user's dense id with its lineage's (computed once per origin). */
+  private hotOf(userId: string, lineage: Lineage): HotLineage {
+    return hotLineage(this.dense.users.of(userId), {
+      device: lineage.deviceId === null ? -1 : this.dense.devices.of(lineage.deviceId),
+      sessions: denseIds(lineage.sessions, this.dense.sessions),
+      agents: denseIds(lineage.agents, this.dense.agents),
+      grants: denseIds(lineage.grants, this.dense.grants),
+    });
   }
 
   /**
