@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@killswitch/event-store';
+import { SqliteEventStore, type EventStore } from '@killswitch/event-store';
 import { ALL_PROJECTIONS, HotSnapshots, ProjectionHost, ThreadedReadModels, type SnapshotLog } from '@killswitch/projections';
 import { Ledger } from './application/ledger.ts';
 import type { LedgerConfig } from './config.ts';
@@ -39,9 +39,12 @@ export async function startRuntime(
 ): Promise<Runtime> {
   // EventStoreDB when KILLSWITCH_EVENTSTOREDB_URL is set (a cluster at scale); the embedded SQLite file otherwise.
   const esdb = process.env.KILLSWITCH_EVENTSTOREDB_URL;
+  // Its client is loaded only then: it costs a start on the embedded store ~60 ms.
   const store =
     options.store ??
-    (esdb ? new EventStoreDbEventStore({ connectionString: esdb }) : new SqliteEventStore({ path: eventsPath(config.dataDir) }));
+    (esdb
+      ? new (await import('@killswitch/event-store/eventstoredb')).EventStoreDbEventStore({ connectionString: esdb })
+      : new SqliteEventStore({ path: eventsPath(config.dataDir) }));
   // The durable read models live beside the event store, whichever engine holds the events.
   const readModels = new ThreadedReadModels(
     readModelsPath(config.dataDir),

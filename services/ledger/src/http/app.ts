@@ -23,6 +23,7 @@ import { exportRoutes } from './routes/exports.ts';
 import { consoleRoutes } from './routes/console.ts';
 import type { WebhookReactor } from '../reactors/webhooks.ts';
 import { idpRoutes, rpOAuthRoutes, type IdpRouteDeps } from './idp/index.ts';
+import { lazyValidators } from './lazy-validators.ts';
 
 export interface AppDeps {
   readonly config: LedgerConfig;
@@ -96,8 +97,10 @@ class AccessLog extends LogController {
 
 /** Builds the ledger's HTTP API. `server.ts`/`main.ts` only start it. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const validators = lazyValidators();
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    schemaController: { compilersFactory: { buildValidator: validators.buildValidator } },
     bodyLimit: deps.config.bodyLimitBytes,
     genReqId: () => randomUUID(),
     logController: new AccessLog(),
@@ -134,6 +137,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const methods = routeMethods.get(route.url) ?? new Set<string>();
     for (const method of [route.method].flat()) methods.add(method);
     routeMethods.set(route.url, methods);
+  });
+  // Listening first, then the request validators not used yet are compiled (see lazyValidators).
+  app.addHook('onListen', (done) => {
+    validators.compileAll().catch((error: unknown) => app.log.error({ err: error }, 'request validators did not compile'));
+    done();
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
