@@ -30,14 +30,6 @@ export interface IndexedIssued {
   readonly hot?: HotLineage;
 }
 
-/** Dense ids of a token's lineage, inline: a check reads them without touching the lineage's strings. */
-export interface DenseLineage {
-  readonly device: number;
-  readonly sessions: readonly number[];
-  readonly agents: readonly number[];
-  readonly grants: readonly number[];
-}
-
 /**
  * Hot fields first, as small integers stored in the record itself: a check reads one object.
  * `*0` is the nearest ancestor of each kind (-1 for none); `*Rest` the others (usually null).
@@ -58,43 +50,13 @@ export interface HotLineage {
  * an index of a million sessions holds no million empty arrays. Frozen: nothing may add to it.
  */
 const NO_IDS: string[] = Object.freeze([] as string[]) as string[];
-const NO_DENSE: readonly number[] = Object.freeze([] as number[]);
 const copyIds = (ids: readonly string[]): string[] => (ids.length === 0 ? NO_IDS : [...ids]);
-const denseIds = (ids: readonly string[], of: DenseIds): readonly number[] => (ids.length === 0 ? NO_DENSE : ids.map((id) => of.of(id)));
-
-export function hotLineage(user: number, dense: DenseLineage): HotLineage {
-  const rest = (ids: readonly number[]) => (ids.length > 1 ? ids.slice(1) : null);
-  return {
-    du: user,
-    dd: dense.device,
-    ds0: dense.sessions[0] ?? -1,
-    da0: dense.agents[0] ?? -1,
-    dg0: dense.grants[0] ?? -1,
-    dsRest: rest(dense.sessions),
-    daRest: rest(dense.agents),
-    dgRest: rest(dense.grants),
-  };
-}
 
 /**
  * Where tokens come from: a user and a lineage, with the dense ids a check reads. Every token
  * minted in one session (or by one agent) shares one origin, so a token holds a single number.
  */
 export interface TokenOrigin extends PlainOrigin, HotLineage {}
-
-/** An origin's fields in one literal: every origin has the same shape, all of it in the object. */
-const originRecord = (userId: string, lineage: Lineage, hot: HotLineage): TokenOrigin => ({
-  userId,
-  lineage,
-  du: hot.du,
-  dd: hot.dd,
-  ds0: hot.ds0,
-  da0: hot.da0,
-  dg0: hot.dg0,
-  dsRest: hot.dsRest,
-  daRest: hot.daRest,
-  dgRest: hot.dgRest,
-});
 
 /** A live token as the index reads it back from its table. */
 export type IndexedToken = TableToken<TokenOrigin>;
@@ -154,20 +116,32 @@ export class TenantRevocationIndex implements RevocationLookups {
 
   /** The origin's id in the token table (see `originOf`). */
   originIdOf(userId: string, lineage: Lineage): number {
-    return this.tokens.originFor(userId, lineage, () => {
-      const user = this.internUser(userId);
-      return originRecord(user, lineage, this.hotOf(user, lineage));
-    });
+    return this.tokens.originFor(userId, lineage, () => this.makeOrigin(this.internUser(userId), lineage));
   }
 
-  /** The hot fields of a node: the user's dense id with its lineage's (computed once per origin). */
-  private hotOf(userId: string, lineage: Lineage): HotLineage {
-    return hotLineage(this.dense.users.of(userId), {
-      device: lineage.deviceId === null ? -1 : this.dense.devices.of(lineage.deviceId),
-      sessions: denseIds(lineage.sessions, this.dense.sessions),
-      agents: denseIds(lineage.agents, this.dense.agents),
-      grants: denseIds(lineage.grants, this.dense.grants),
-    });
+  /**
+   * A new origin: the user and lineage with their dense ids (made once per origin), in one
+   * literal, so every origin has the same shape with all of its fields in the object.
+   */
+  private makeOrigin(userId: string, lineage: Lineage): TokenOrigin {
+    const { users, devices, sessions, agents, grants } = this.dense;
+    const dense = (ids: readonly string[], of: DenseIds) => ids.map((id) => of.of(id));
+    const rest = (ids: readonly number[]) => (ids.length > 1 ? ids.slice(1) : null);
+    const s = dense(lineage.sessions, sessions);
+    const a = dense(lineage.agents, agents);
+    const g = dense(lineage.grants, grants);
+    return {
+      userId,
+      lineage,
+      du: users.of(userId),
+      dd: lineage.deviceId === null ? -1 : devices.of(lineage.deviceId),
+      ds0: s[0] ?? -1,
+      da0: a[0] ?? -1,
+      dg0: g[0] ?? -1,
+      dsRest: rest(s),
+      daRest: rest(a),
+      dgRest: rest(g),
+    };
   }
 
   /**
