@@ -62,7 +62,7 @@ export class ReadModelDb {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     // Batched inserts into several indexes: a larger page cache, and fewer (fsyncing) WAL checkpoints.
-    this.db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
+    this.db.pragma(`cache_size = -${(options.cacheMiB ?? 16) * 1024}`);
     this.db.pragma('wal_autocheckpoint = 16384');
     this.db.exec(BOOKKEEPING);
     this.saveCheckpoint = this.db.prepare(

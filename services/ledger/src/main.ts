@@ -1,3 +1,4 @@
+import './heap-growth.ts'; // first: before anything allocates
 import { buildApp } from './http/app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
