@@ -127,6 +127,9 @@ describe('hot snapshots', () => {
       ['truncated', good.subarray(0, good.length - 100)],
       ['altered', Buffer.concat([good.subarray(0, good.length - 10), Buffer.from('0123456789')])],
       ['no header', Buffer.from('garbage')],
+      ['grown', Buffer.concat([good, Buffer.alloc(8)])],
+      ['a byte of the body changed', flipByte(good, good.indexOf(0x0a) + 40)],
+      ['a header that lies about its arrays', lieAboutArrays(good)],
     ];
     for (const [what, bytes] of damaged) {
       writeFileSync(path, bytes);
@@ -146,3 +149,19 @@ describe('hot snapshots', () => {
     await expectHotEqualsReplay(l);
   });
 });
+
+function flipByte(file: Buffer, at: number): Buffer {
+  const copy = Buffer.from(file);
+  copy[at] = (copy[at] as number) ^ 0xff;
+  return copy;
+}
+
+/** The same file under a header that moves 8 bytes from the first array to the body. */
+function lieAboutArrays(file: Buffer): Buffer {
+  const newline = file.indexOf(0x0a);
+  const header = JSON.parse(file.subarray(0, newline).toString('utf8')) as { bytes: number; arrays: Array<[string, number]> };
+  const first = header.arrays[0] as [string, number];
+  header.bytes += 8;
+  first[1] -= 8;
+  return Buffer.concat([Buffer.from(JSON.stringify(header)), file.subarray(newline)]);
+}

@@ -1,17 +1,30 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import {
+  closeSync,
+  fstatSync,
+  fsync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DefaultDeserializer, serialize } from 'node:v8';
+import { DefaultDeserializer, DefaultSerializer } from 'node:v8';
+import { crc32 } from 'node:zlib';
 import type { EventStore } from '@killswitch/event-store';
 import type { ProjectionHost } from '../host.ts';
 
 /**
  * The hot state of every in-memory projection at one store position, on disk, so a restart
  * loads it and replays only the tail. The file is a small JSON header line, then the states in
- * V8's structured-clone format (maps, sets, typed arrays and shared references survive; class
- * instances come back as plain objects and each projection's `revive` restores them).
+ * V8's structured-clone format (maps, sets and shared references survive; class instances come
+ * back as plain objects and each projection's `revive` restores them), then the states' typed
+ * arrays as raw bytes (`ColumnSerializer`).
  *
  * A snapshot is only used when it is provably the state of the store it is loaded against: same
  * format, same projection code (a fingerprint of its source), and the store still holds the same
@@ -24,8 +37,12 @@ export interface SnapshotHeader {
   /** The last event applied, by position and id. */
   readonly position: number;
   readonly eventId: string;
+  /** Length of the body (V8's serialization of the states, typed arrays left out). */
   readonly bytes: number;
-  readonly sha256: string;
+  /** The typed arrays after the body, in order: type and length in bytes. */
+  readonly arrays: ReadonlyArray<readonly [ArrayType, number]>;
+  /** CRC-32 of the layout (`bytes`, `arrays`), the body and the arrays: catches a torn or damaged file (the data directory is trusted, as the store is). */
+  readonly crc32: number;
 }
 
 export interface LoadedSnapshot {
@@ -33,7 +50,7 @@ export interface LoadedSnapshot {
   readonly states: readonly unknown[];
 }
 
-const FORMAT = 'killswitch-hot-snapshot/1';
+const FORMAT = 'killswitch-hot-snapshot/2';
 
 /** A fingerprint of the projections' source: a snapshot taken by different code is never loaded. */
 export const PROJECTION_CODE = (() => {
@@ -51,6 +68,64 @@ export const PROJECTION_CODE = (() => {
   return hash.digest('hex').slice(0, 32);
 })();
 
+/**
+ * The constructors a snapshot's arrays come back as, by name. Anything else that is an
+ * `ArrayBufferView` is refused at write time rather than restored as something else.
+ */
+const ARRAY_TYPES = {
+  Float64Array,
+  Float32Array,
+  Int32Array,
+  Uint32Array,
+  Int16Array,
+  Uint16Array,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  BigInt64Array,
+  BigUint64Array,
+} as const;
+type ArrayType = keyof typeof ARRAY_TYPES;
+
+/**
+ * V8's serializer for everything but typed arrays, which it leaves in a list (an index in the
+ * body refers to each): they go to the file as they are in memory, after the body, and are read
+ * back straight into new arrays. So neither a write nor a load builds a copy of the whole state in
+ * one buffer (the columns are most of it: ~120 MB at 1M live tokens), and no loaded array can be a
+ * view onto the file's bytes.
+ */
+class ColumnSerializer extends DefaultSerializer {
+  readonly arrays: ArrayBufferView[] = [];
+
+  _writeHostObject(view: unknown): void {
+    const type = (view as object).constructor?.name as ArrayType;
+    if (!ArrayBuffer.isView(view) || ARRAY_TYPES[type] !== view.constructor)
+      throw new Error(`a snapshot holds no ${String(type)}: only typed arrays`);
+    this.writeUint32(this.arrays.length);
+    this.arrays.push(view);
+  }
+}
+
+class ColumnDeserializer extends DefaultDeserializer {
+  constructor(
+    body: Buffer,
+    private readonly arrays: readonly ArrayBufferView[],
+  ) {
+    super(body);
+  }
+
+  _readHostObject(): unknown {
+    const array = this.arrays[this.readUint32()];
+    if (!array) throw new Error('an array the snapshot does not hold');
+    return array;
+  }
+}
+
+/** Where the body ends and each array begins: covered by the checksum, so moved boundaries are caught. */
+const layout = (bytes: number, arrays: SnapshotHeader['arrays']) => JSON.stringify([bytes, arrays]);
+
+const bytesOf = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+
 /** Writes the states atomically (temporary file, fsync, rename, fsync of the directory). */
 export async function writeSnapshot(
   path: string,
@@ -58,8 +133,15 @@ export async function writeSnapshot(
   projections: readonly string[],
   states: readonly unknown[],
 ): Promise<SnapshotHeader> {
-  // Serialized synchronously: the states are exactly those of `at` (evolve never runs meanwhile).
-  const body = serialize(states);
+  // Serialized and written synchronously: the states (their columns included, which later events
+  // change in place) are exactly those of `at`; evolve never runs meanwhile. Only the fsync waits.
+  const serializer = new ColumnSerializer();
+  serializer.writeHeader();
+  serializer.writeValue(states);
+  const body = serializer.releaseBuffer();
+  const arrays = serializer.arrays.map((array): [ArrayType, number] => [array.constructor.name as ArrayType, array.byteLength]);
+  let checksum = crc32(body, crc32(layout(body.length, arrays)));
+  for (const array of serializer.arrays) checksum = crc32(bytesOf(array), checksum);
   const header: SnapshotHeader = {
     format: FORMAT,
     code: PROJECTION_CODE,
@@ -67,16 +149,18 @@ export async function writeSnapshot(
     position: at.position,
     eventId: at.eventId,
     bytes: body.length,
-    sha256: createHash('sha256').update(body).digest('hex'),
+    arrays,
+    crc32: checksum,
   };
   const temporary = `${path}.tmp`;
-  const file = await open(temporary, 'w');
+  const fd = openSync(temporary, 'w');
   try {
-    await file.write(`${JSON.stringify(header)}\n`);
-    await file.write(body);
-    await file.sync();
+    writeFully(fd, Buffer.from(`${JSON.stringify(header)}\n`));
+    writeFully(fd, body);
+    for (const array of serializer.arrays) writeFully(fd, bytesOf(array));
+    await new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
   } finally {
-    await file.close();
+    closeSync(fd);
   }
   renameSync(temporary, path);
   const dir = openSync(dirname(path), 'r');
@@ -88,57 +172,84 @@ export async function writeSnapshot(
   return header;
 }
 
-const readTypedArray = (DefaultDeserializer.prototype as unknown as { _readHostObject(this: DefaultDeserializer): unknown })
-  ._readHostObject;
+function writeFully(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.byteLength;) done += writeSync(fd, bytes, done);
+}
 
-/**
- * V8's deserializer as Node sets it up, except that typed arrays are copied out of the file's
- * buffer. Node's own returns views onto that buffer, and a single view left in a state (a column
- * never grown since) would keep the whole file, hundreds of megabytes at scale, in memory for the
- * life of the process.
- */
-class CopyingDeserializer extends DefaultDeserializer {
-  _readHostObject(): unknown {
-    const view = readTypedArray.call(this);
-    if (!ArrayBuffer.isView(view) || view instanceof DataView) return view;
-    const Copy = view.constructor as new (length: number) => Uint8Array;
-    const copy = new Copy(view.byteLength / (view as Uint8Array).BYTES_PER_ELEMENT);
-    copy.set(view as Uint8Array);
-    return copy;
+/** Reads exactly `into.byteLength` bytes at `position`; false at the end of the file. */
+function readFully(fd: number, into: ArrayBufferView, position: number): boolean {
+  const bytes = bytesOf(into);
+  for (let done = 0; done < bytes.byteLength;) {
+    const read = readSync(fd, bytes, done, bytes.byteLength - done, position + done);
+    if (read === 0) return false;
+    done += read;
   }
+  return true;
 }
 
-function deserialize(body: Buffer): unknown {
-  const deserializer = new CopyingDeserializer(body);
-  deserializer.readHeader();
-  return deserializer.readValue();
-}
+/** The header line: at most this long. */
+const MAX_HEADER_BYTES = 1 << 20;
 
 /** Why a snapshot on disk cannot be used (for the log), or the snapshot. */
 export function readSnapshot(path: string, projections: readonly string[]): LoadedSnapshot | { unusable: string } | null {
-  let file: Buffer;
+  let fd: number;
   try {
-    file = readFileSync(path);
+    fd = openSync(path, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     return { unusable: `unreadable: ${(error as Error).message}` };
   }
-  const newline = file.indexOf(0x0a);
+  try {
+    return readOpenSnapshot(fd, projections);
+  } catch (error) {
+    return { unusable: `unreadable: ${(error as Error).message}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readOpenSnapshot(fd: number, projections: readonly string[]): LoadedSnapshot | { unusable: string } {
+  const start = Buffer.alloc(Math.min(MAX_HEADER_BYTES, fstatSync(fd).size));
+  readFully(fd, start, 0);
+  const newline = start.indexOf(0x0a);
   if (newline < 0) return { unusable: 'no header' };
   let header: SnapshotHeader;
   try {
-    header = JSON.parse(file.subarray(0, newline).toString('utf8')) as SnapshotHeader;
+    header = JSON.parse(start.subarray(0, newline).toString('utf8')) as SnapshotHeader;
   } catch {
     return { unusable: 'corrupt header' };
   }
   if (header.format !== FORMAT) return { unusable: `format ${String(header.format)}` };
   if (header.code !== PROJECTION_CODE) return { unusable: 'taken by other projection code' };
   if (JSON.stringify(header.projections) !== JSON.stringify(projections)) return { unusable: 'other projections' };
-  const body = file.subarray(newline + 1);
-  if (body.length !== header.bytes || createHash('sha256').update(body).digest('hex') !== header.sha256)
-    return { unusable: 'truncated or altered body' };
+  const known = (entry: unknown): entry is [ArrayType, number] =>
+    Array.isArray(entry) &&
+    Object.hasOwn(ARRAY_TYPES, entry[0] as string) &&
+    Number.isSafeInteger(entry[1]) &&
+    (entry[1] as number) >= 0 &&
+    (entry[1] as number) % ARRAY_TYPES[entry[0] as ArrayType].BYTES_PER_ELEMENT === 0;
+  if (!Number.isSafeInteger(header.bytes) || header.bytes < 0 || !Array.isArray(header.arrays) || !header.arrays.every(known))
+    return { unusable: 'corrupt header' };
+  const size = header.arrays.reduce((n, [, bytes]) => n + bytes, newline + 1 + header.bytes);
+  if (size !== fstatSync(fd).size) return { unusable: 'truncated or altered body' };
+  const body = Buffer.allocUnsafeSlow(header.bytes);
+  let offset = newline + 1;
+  readFully(fd, body, offset);
+  offset += body.length;
+  let checksum = crc32(body, crc32(layout(header.bytes, header.arrays)));
+  const arrays = header.arrays.map(([type, bytes]) => {
+    const Type = ARRAY_TYPES[type];
+    const array = new Type(bytes / Type.BYTES_PER_ELEMENT);
+    readFully(fd, array, offset);
+    offset += bytes;
+    checksum = crc32(bytesOf(array), checksum);
+    return array;
+  });
+  if (checksum !== header.crc32) return { unusable: 'truncated or altered body' };
   try {
-    return { header, states: deserialize(body) as unknown[] };
+    const deserializer = new ColumnDeserializer(body, arrays);
+    deserializer.readHeader();
+    return { header, states: deserializer.readValue() as unknown[] };
   } catch (error) {
     return { unusable: `undecodable: ${(error as Error).message}` };
   }
