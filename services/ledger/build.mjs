@@ -29,7 +29,7 @@ const SOURCES = ['services/ledger/src', 'projections/src', 'packages', 'schemas/
  * Left out of the bundle and loaded from node_modules: a native addon, and packages that read
  * their own files next to their code.
  */
-const EXTERNAL = ['better-sqlite3', '@fastify/swagger', '@fastify/swagger-ui', '@fastify/static'];
+const EXTERNAL = ['better-sqlite3', '@fastify/swagger', '@fastify/swagger-ui'];
 
 function newestSource() {
   let newest = 0;

@@ -65,6 +65,8 @@ function assertMediaType(request: FastifyRequest): void {
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+/** How long after listening the request validators not used yet start compiling in the background. */
+const VALIDATORS_WARM_UP_DELAY_MS = 1000;
 
 /** For each known path, the methods it does not serve answer 405 with `Allow`, not 404. */
 function methodNotAllowedRoutes(app: FastifyInstance, routeMethods: ReadonlyMap<string, ReadonlySet<string>>): void {
@@ -138,9 +140,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     for (const method of [route.method].flat()) methods.add(method);
     routeMethods.set(route.url, methods);
   });
-  // Listening first, then the request validators not used yet are compiled (see lazyValidators).
+  // Listening first, then the request validators not used yet are compiled (see lazyValidators),
+  // a second later: the readiness probes and first requests of a restart are answered before it
+  // (one route's schemas take up to ~150 ms of one turn here).
   app.addHook('onListen', (done) => {
-    validators.compileAll().catch((error: unknown) => app.log.error({ err: error }, 'request validators did not compile'));
+    setTimeout(() => {
+      validators.compileAll().catch((error: unknown) => app.log.error({ err: error }, 'request validators did not compile'));
+    }, VALIDATORS_WARM_UP_DELAY_MS).unref();
     done();
   });
   app.setErrorHandler(errorHandler);

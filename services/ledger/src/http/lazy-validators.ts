@@ -31,8 +31,8 @@ export function lazyValidators(): { buildValidator: BuildValidator; compileAll()
   /** Compiles what is left, one validator per turn of the event loop: requests keep being answered. */
   const compileAll = async () => {
     for (let ready = pending.shift(); ready; ready = pending.shift()) {
-      ready();
       await new Promise((resolve) => setImmediate(resolve));
+      ready();
     }
   };
   return { buildValidator, compileAll };
