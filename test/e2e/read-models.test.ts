@@ -251,6 +251,99 @@ describe('the graph’s history on disk', () => {
     });
     expect((await l.call('GET', '/v1/tenants/acme/status/token/old-1-5')).body).toMatchObject({ active: false, state: 'expired' });
   });
+
+  it('sessions, agents and grants that have ended leave memory; facts, blast radius and terminations naming one still work', async () => {
+    let clock = Date.now();
+    const l = (ledger = await startTestLedger({ clock: () => clock }));
+    const minute = 60_000;
+    const post = async (facts: unknown[]) => {
+      const response = await l.call('POST', '/v1/tenants/acme/facts', { facts });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+    };
+    // History: 300 sessions, each signed out or expired, each with a token, a grant and an agent that end too.
+    for (let batch = 0; batch < 3; batch++) {
+      const facts: unknown[] = [];
+      for (let i = batch * 100; i < (batch + 1) * 100; i++) {
+        const user = `hist-${i % 30}`;
+        facts.push(
+          { type: 'session.started', sessionId: `h${i}`, userId: user, deviceId: `dev-${i % 7}`, expiresAt: clock + 30 * minute },
+          { type: 'grant.issued', grantId: `g${i}`, clientId: 'app', sessionId: `h${i}`, expiresAt: clock + 20 * minute },
+          { type: 'agent.spawned', agentId: `a${i}`, sessionId: `h${i}` },
+          { type: 'token.minted', kind: 'access', format: 'jwt', tokenId: `h${i}-t`, sessionId: `h${i}`, expiresAt: clock + 10 * minute },
+          { type: 'token.minted', kind: 'agent', format: 'jwt', tokenId: `a${i}-t`, agentId: `a${i}`, expiresAt: clock + 10 * minute },
+          { type: 'agent.ended', agentId: `a${i}` },
+        );
+        if (i % 2 === 0) facts.push({ type: 'session.ended', sessionId: `h${i}` });
+      }
+      expect((await l.call('POST', '/v1/tenants/acme/facts', { facts })).status).toBe(200);
+    }
+    // A child session outlives its parent's end, and a parent session is revoked while its child lives.
+    await post([
+      { type: 'session.started', sessionId: 'parent', userId: 'dana', deviceId: 'dana-laptop' },
+      { type: 'session.started', sessionId: 'child', userId: 'dana', parentSessionId: 'parent' },
+      {
+        type: 'token.minted',
+        kind: 'refresh',
+        format: 'reference',
+        tokenId: 'child-rt',
+        sessionId: 'child',
+        expiresAt: clock + 48 * 60 * minute,
+      },
+      { type: 'session.ended', sessionId: 'parent' },
+    ]);
+    const { host } = l.runtime;
+    const index = () => host.state(revocationStatus).tenants.get('acme');
+    const graph = () => host.state(sessionGraph).tenants.get('acme');
+    expect(graph()?.sessions.size).toBe(302);
+
+    // An hour on: every history node has ended (grace included); the next event moves the projections' clock.
+    clock += 60 * minute;
+    await post([{ type: 'session.started', sessionId: 'now', userId: 'erin' }]);
+    expect([...(index()?.sessions.keys() ?? [])].sort()).toEqual(['child', 'now']); // the index keeps no ended session
+    expect(index()?.tokens.size).toBe(1); // child-rt
+    expect(index()?.tokens.originCount).toBe(2); // child's (held by its session and its token) and now's
+    expect(index()?.dense.sessions.size).toBe(3); // child's lineage (child, parent) and now
+    expect([...(graph()?.sessions.keys() ?? [])].sort()).toEqual(['child', 'now', 'parent']); // the parent waits for its child
+    expect(graph()?.agents.size).toBe(0);
+    expect(graph()?.grants.size).toBe(0);
+    expect(graph()?.lastActivity.size).toBe(3);
+    expect([...(graph()?.devices.keys() ?? [])]).toEqual(['dana-laptop']);
+    await l.runtime.ledger.durableCaughtUp();
+    expect(l.runtime.ledger.history.nodeCounts('acme')).toMatchObject({ SESSION: 303, AGENT: 300, GRANT: 300, TOKEN: 601 });
+
+    // The parent, signed out and gone from the live index, is revoked: its child's token is refused.
+    const revoke = await l.call('POST', '/v1/tenants/acme/terminations', {
+      scope: 'session_scoped_revocation',
+      target: { type: 'session', id: 'parent' },
+      reason: 'compromised',
+    });
+    expect(revoke.status).toBeLessThan(300);
+    expect((await l.call('POST', '/v1/tenants/acme/check', { tokenId: 'child-rt' })).body).toMatchObject({
+      active: false,
+      reason: 'revoked',
+    });
+
+    // Facts naming ended nodes still resolve (from the durable graph), as they did while they were in memory.
+    await post([
+      { type: 'token.minted', kind: 'access', format: 'jwt', tokenId: 'late-1', sessionId: 'h1', expiresAt: clock + 10 * minute },
+      { type: 'token.minted', kind: 'access', format: 'jwt', tokenId: 'late-2', agentId: 'a2', expiresAt: clock + 10 * minute },
+      { type: 'token.minted', kind: 'access', format: 'jwt', tokenId: 'late-3', grantId: 'g3', expiresAt: clock + 10 * minute },
+      { type: 'session.ended', sessionId: 'h5' },
+    ]);
+    const late = await l.call('GET', '/v1/tenants/acme/blast-radius/token/late-1');
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ userId: 'hist-1' });
+    // The live blast radius of an ended session, and a termination of it, come from its history.
+    const radius = await l.call('GET', '/v1/tenants/acme/blast-radius/session/h4');
+    expect(radius.status).toBe(200);
+    expect(radius.body).toMatchObject({ userId: 'hist-4' });
+    const ended = await l.call('POST', '/v1/tenants/acme/terminations', {
+      scope: 'session_scoped_revocation',
+      target: { type: 'session', id: 'h4' },
+      reason: 'late report',
+    });
+    expect(ended.status, JSON.stringify(ended.body)).toBeLessThan(300);
+  });
 });
 
 describe('restarts', () => {

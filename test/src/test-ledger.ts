@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, parseConfig, startRuntime, type LedgerConfig, type Runtime } from '@killswitch/ledger';
+import { buildApp, eventsPath, parseConfig, startRuntime, type LedgerConfig, type Runtime } from '@killswitch/ledger';
+import { SqliteEventStore } from '@killswitch/event-store';
 
 const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
 
@@ -79,13 +80,22 @@ export async function startTestLedger(
   options: {
     dataDir?: string;
     now?: () => number;
+    /** The ledger's clock and the store's (events are recorded at its time): a test moves time on. */
+    clock?: () => number;
     tenantExtras?: Record<string, Record<string, unknown>>;
     extra?: Record<string, unknown>;
   } = {},
 ): Promise<TestLedger> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ks-e2e-'));
   const config = testConfig(dataDir, options.extra, options.tenantExtras);
-  const runtime = await startRuntime(config, options.now ? { now: options.now } : {});
+  const runtime = await startRuntime(
+    config,
+    options.clock
+      ? { now: options.clock, store: new SqliteEventStore({ path: eventsPath(dataDir), now: options.clock }) }
+      : options.now
+        ? { now: options.now }
+        : {},
+  );
   const app = await buildApp({
     config,
     ledger: runtime.ledger,

@@ -7,20 +7,44 @@ import { IdIndex } from './id-index.ts';
 export const lineageKey = (lineage: Lineage) =>
   `${lineage.sessions.join('\u0001')}\u0000${lineage.agents.join('\u0001')}\u0000${lineage.grants.join('\u0001')}\u0000${lineage.deviceId ?? ''}`;
 
-/** Interned strings by small id (-1 is null): a value repeated by many tokens is held once. */
+/**
+ * Interned strings by small id (-1 is null): a value repeated by many tokens is held once. Each
+ * id counts the columns that hold it, and leaves the pool with the last of them, so the pool
+ * holds the live tokens' values, not every value ever seen; freed ids are reused.
+ */
 export class StringPool {
   private readonly ids = new Map<string, number>();
-  private readonly values: string[] = [];
+  private readonly values: Array<string | undefined> = [];
+  private counts = new Int32Array(64);
+  private readonly free: number[] = [];
 
+  /** The value's id, counted once more (`release` it when the holder lets go). */
   id(value: string | null): number {
     if (value === null) return -1;
     let id = this.ids.get(value);
     if (id === undefined) {
-      id = this.values.length;
-      this.values.push(value);
+      id = this.free.pop() ?? this.values.length;
+      this.values[id] = value;
       this.ids.set(value, id);
+      if (id >= this.counts.length) {
+        const grown = new Int32Array(this.counts.length * 2);
+        grown.set(this.counts);
+        this.counts = grown;
+      }
     }
+    this.counts[id] = (this.counts[id] as number) + 1;
     return id;
+  }
+
+  /** One holder of `id` lets go; the value leaves the pool with its last holder. */
+  release(id: number): void {
+    if (id < 0) return;
+    const left = (this.counts[id] as number) - 1;
+    this.counts[id] = left;
+    if (left > 0) return;
+    this.ids.delete(this.values[id] as string);
+    this.values[id] = undefined;
+    this.free.push(id);
   }
 
   value(id: number): string | null {
@@ -30,6 +54,11 @@ export class StringPool {
   /** A value's id without interning it: -2 when no entry holds it. */
   peek(value: string): number {
     return this.ids.get(value) ?? -2;
+  }
+
+  /** How many values are held (structural checks). */
+  get size(): number {
+    return this.ids.size;
   }
 }
 
@@ -79,6 +108,11 @@ export const COLUMN = Object.fromEntries(STRING_COLUMNS.map((name, i) => [name, 
  *
  * A hot snapshot holds each id once (the index refers to the same `ids`), and the index as
  * its typed arrays.
+ *
+ * Origins and interned strings count their holders (tokens, and whoever `retainOrigin`s one, e.g.
+ * a session) and are freed with the last: the table holds what its live tokens and live holders
+ * need, never the history. Freed origins queue up for the owner (`takeReleased`), which drops
+ * what it keeps beside them (dense ids, interned lineages).
  */
 export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   private index: IdIndex;
@@ -92,7 +126,14 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   /** How many of `STRING_COLUMNS` (a prefix) each slot stores; the others read as null. */
   private readonly stride: number = STRING_COLUMNS.length;
   private strings: Int32Array;
-  private readonly origins: O[] = [];
+  private readonly origins: Array<O | undefined> = [];
+  /** Per origin: its tokens plus its other holders (`retainOrigin`); freed at 0. */
+  private originRefs = new Int32Array(64);
+  private readonly freeOrigins: number[] = [];
+  /** The key an origin was made under by `originOf`, to forget it when freed. */
+  private readonly originKeys: Array<string | undefined> = [];
+  /** Origins freed since the owner last looked (`takeReleased`), with the ids they had. */
+  private released: Array<{ readonly id: number; readonly origin: O }> = [];
   private readonly originIds = new Map<string, number>();
   /** The first origin made for each (interned) lineage object: no key string per origin or per token. */
   private readonly originsByLineage = new Map<object, number>();
@@ -137,6 +178,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     if (id === undefined) {
       id = this.addOrigin(make());
       this.originIds.set(key, id);
+      this.originKeys[id] = key;
     }
     return id;
   }
@@ -158,18 +200,63 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   }
 
   private addOrigin(origin: O): number {
-    const id = this.origins.length;
-    this.origins.push(origin);
-    if (this.originHead && this.originTail && id >= this.originHead.length) {
-      const grown = (from: Int32Array) => {
-        const to = new Int32Array(from.length * 2).fill(-1);
-        to.set(from);
-        return to;
-      };
-      this.originHead = grown(this.originHead);
-      this.originTail = grown(this.originTail);
+    const id = this.freeOrigins.pop() ?? this.origins.length;
+    this.origins[id] = origin;
+    const grown = (from: Int32Array, fill: number) => {
+      const to = new Int32Array(from.length * 2).fill(fill);
+      to.set(from);
+      return to;
+    };
+    if (id >= this.originRefs.length) this.originRefs = grown(this.originRefs, 0);
+    this.originRefs[id] = 0;
+    if (this.originHead && this.originTail) {
+      if (id >= this.originHead.length) {
+        this.originHead = grown(this.originHead, -1);
+        this.originTail = grown(this.originTail, -1);
+      }
+      this.originHead[id] = -1;
+      this.originTail[id] = -1;
     }
     return id;
+  }
+
+  /** One more holder of an origin besides its tokens (a session that may mint more): it stays until released. */
+  retainOrigin(origin: number): void {
+    this.originRefs[origin] = (this.originRefs[origin] as number) + 1;
+  }
+
+  /** A holder lets go of an origin; it is freed with its last holder or token. */
+  releaseOrigin(origin: number): void {
+    const left = (this.originRefs[origin] as number) - 1;
+    this.originRefs[origin] = left;
+    if (left > 0) return;
+    const freed = this.origins[origin] as O;
+    if (this.originsByLineage.get(freed.lineage) === origin) this.originsByLineage.delete(freed.lineage);
+    const key = this.originKeys[origin];
+    if (key !== undefined) {
+      this.originIds.delete(key);
+      this.originKeys[origin] = undefined;
+    }
+    this.origins[origin] = undefined;
+    this.freeOrigins.push(origin);
+    this.released.push({ id: origin, origin: freed });
+  }
+
+  /** The origins freed since the last call, with the ids they had (the owner drops what it keeps for them). */
+  takeReleased(): Array<{ readonly id: number; readonly origin: O }> {
+    const released = this.released;
+    if (released.length > 0) this.released = [];
+    return released;
+  }
+
+  /** Origins held (structural checks). */
+  get originCount(): number {
+    return this.origins.length - this.freeOrigins.length;
+  }
+
+  /** Interned strings held (structural checks). */
+  get internedCount(): number {
+    return this.pool.size;
   }
 
   /** The origin's tokens' slots (with `byOrigin`), in the order they were added, read through the columns below. */
@@ -243,19 +330,27 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   /** Adds or replaces a token; returns its slot. */
   set(tokenId: string, origin: number, fields: TokenFields): number {
     let slot = this.index.get(tokenId);
-    if (slot < 0) {
+    const replaced = slot >= 0;
+    if (!replaced) {
       slot = this.freeSlots.pop() ?? this.highWater++;
       if (slot >= this.expiresAt.length) this.grow();
       this.ids[slot] = tokenId;
       this.index.add(tokenId, slot);
     } else if (this.originHead) this.unlink(slot);
+    const previous = this.origin[slot] as number;
     this.origin[slot] = origin;
+    this.originRefs[origin] = (this.originRefs[origin] as number) + 1;
     if (this.originHead) this.link(slot, origin);
     this.expiresAt[slot] = fields.expiresAt;
     this.issuedAt[slot] = fields.issuedAt;
     const stride = this.stride;
     const base = slot * stride;
-    for (let i = 0; i < stride; i++) this.strings[base + i] = this.pool.id(fields[STRING_COLUMNS[i] as (typeof STRING_COLUMNS)[number]]);
+    for (let i = 0; i < stride; i++) {
+      const before = this.strings[base + i] as number;
+      this.strings[base + i] = this.pool.id(fields[STRING_COLUMNS[i] as (typeof STRING_COLUMNS)[number]]);
+      if (replaced) this.pool.release(before);
+    }
+    if (replaced) this.releaseOrigin(previous);
     return slot;
   }
 
@@ -316,6 +411,9 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     this.ids[slot] = undefined;
     if (this.originHead) this.unlink(slot);
     this.freeSlots.push(slot);
+    const base = slot * this.stride;
+    for (let i = 0; i < this.stride; i++) this.pool.release(this.strings[base + i] as number);
+    this.releaseOrigin(this.origin[slot] as number);
   }
 
   /** The ids of the live tokens, by slot. */

@@ -1,14 +1,45 @@
-/** Assigns small consecutive integers to ids, in event order (so a rebuild assigns the same ones). */
+/**
+ * Assigns small integers to ids, in event order (so a rebuild assigns the same ones). Ids that
+ * come and go (sessions, agents, grants) are `acquire`d by what refers to them (origins, revocation
+ * flags) and leave with the last `release`; their numbers are reused. Users and devices keep theirs.
+ */
 export class DenseIds {
   private readonly ids = new Map<string, number>();
+  private readonly names: Array<string | undefined> = [];
+  private refs = new Int32Array(64);
+  private readonly free: number[] = [];
 
   of(id: string): number {
     let dense = this.ids.get(id);
     if (dense === undefined) {
-      dense = this.ids.size;
+      dense = this.free.pop() ?? this.names.length;
       this.ids.set(id, dense);
+      this.names[dense] = id;
     }
     return dense;
+  }
+
+  /** The id's number, held once more until `release`d. */
+  acquire(id: string): number {
+    const dense = this.of(id);
+    if (dense >= this.refs.length) {
+      const grown = new Int32Array(Math.max(dense + 1, this.refs.length * 2));
+      grown.set(this.refs);
+      this.refs = grown;
+    }
+    this.refs[dense] = (this.refs[dense] as number) + 1;
+    return dense;
+  }
+
+  /** One holder lets go; the id leaves with its last holder (-1 is no id). */
+  release(dense: number): void {
+    if (dense < 0) return;
+    const left = (this.refs[dense] as number) - 1;
+    this.refs[dense] = left;
+    if (left > 0) return;
+    this.ids.delete(this.names[dense] as string);
+    this.names[dense] = undefined;
+    this.free.push(dense);
   }
 
   find(id: string): number | undefined {

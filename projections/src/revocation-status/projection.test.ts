@@ -56,6 +56,66 @@ describe('revocation-status index', () => {
     expect(graphTokens()).toEqual([]);
   });
 
+  it('ended sessions leave the index and the graph; numbers they free are reused without carrying a revocation over', () => {
+    const state = revocationStatus.initialState();
+    const graph = sessionGraph.initialState();
+    const both = (event: DomainEvent, recordedAt: number) => {
+      revocationStatus.evolve(state, at(event, recordedAt));
+      sessionGraph.evolve(graph, at(event, recordedAt));
+    };
+    const index = () => state.tenants.get('acme');
+    const lineage = (...sessions: string[]) => ({ sessions, agents: [], grants: [], deviceId: null });
+    const token = (tokenId: string, sessionId: string, expiresAt: number, ancestors: string[] = []) =>
+      tokenMinted({ tokenId, sessionId, expiresAt, issuedAt: 0, lineage: lineage(sessionId, ...ancestors) });
+    const ended = (sessionId: string): DomainEvent => ({
+      type: 'SessionEnded',
+      data: { sessionId, userId: 'alice', endedAt: 0, reason: 'logout' },
+    });
+    // Wave 1: 50 sessions, signed out, their tokens expired; one of them revoked.
+    for (let i = 0; i < 50; i++) {
+      both(sessionStarted({ sessionId: `old${i}` }), 0);
+      both(token(`old${i}-t`, `old${i}`, 5 * MIN), 0);
+      both(ended(`old${i}`), 0);
+    }
+    both(subjectRevoked({ subject: { type: 'SESSION', id: 'old7' }, at: 1, expiresAt: null }), 1);
+    // Wave 2, past the first: 50 new sessions take freed numbers; a child session outlives its ended parent.
+    const later = 10 * MIN + EXPIRY_GRACE_MS + 2 * MIN;
+    both(sessionStarted({ sessionId: 'tick' }), later);
+    expect(index()?.sessions.size).toBe(1);
+    expect(index()?.tokens.originCount).toBe(1);
+    expect(index()?.tokens.internedCount).toBe(0);
+    expect(index()?.dense.sessions.size).toBe(2); // tick, and old7 for its revocation flag
+    expect(graph.tenants.get('acme')?.sessions.size).toBe(1);
+    for (let i = 0; i < 50; i++) {
+      both(sessionStarted({ sessionId: `new${i}` }), later);
+      both(token(`new${i}-t`, `new${i}`, later + 60 * MIN), later);
+    }
+    both(sessionStarted({ sessionId: 'parent' }), later);
+    both(sessionStarted({ sessionId: 'child', parentSessionId: 'parent', ancestors: ['parent'] }), later);
+    both(token('child-t', 'child', later + 60 * MIN, ['parent']), later);
+    both(ended('parent'), later);
+    const after = later + EXPIRY_GRACE_MS + 2 * MIN;
+    both(sessionStarted({ sessionId: 'tick-2' }), after);
+    expect(index()?.sessions.has('parent')).toBe(false);
+    expect(graph.tenants.get('acme')?.sessions.has('parent')).toBe(true); // its child still lives
+    // No reused number carries old7's revocation; the ended parent's revocation still reaches its child's token.
+    for (let i = 0; i < 50; i++) expect(checkToken(index(), `new${i}-t`, after).active).toBe(true);
+    expect(checkToken(index(), 'child-t', after).active).toBe(true);
+    both(subjectRevoked({ subject: { type: 'SESSION', id: 'parent' }, at: after, expiresAt: null }), after);
+    expect(checkToken(index(), 'child-t', after)).toMatchObject({ active: false, reason: 'revoked' });
+    expect(checkToken(index(), 'new3-t', after).active).toBe(true);
+    // The child and its parent leave the graph together once the child has ended and its token expired.
+    both(ended('child'), after);
+    both(sessionStarted({ sessionId: 'tick-3' }), later + 60 * MIN + EXPIRY_GRACE_MS + 2 * MIN);
+    const left = graph.tenants.get('acme');
+    expect([...(left?.sessions.keys() ?? [])].sort()).toEqual(
+      ['tick', 'tick-2', 'tick-3', ...Array.from({ length: 50 }, (_, i) => `new${i}`)].sort(),
+    );
+    expect(left?.children.size).toBe(0);
+    // A snapshot round trip (revive, as a restart does) holds the same state.
+    expect(revocationStatus.snapshot(revocationStatus.revive(deserialize(serialize(state))))).toEqual(revocationStatus.snapshot(state));
+  });
+
   it('a restored index and graph hold the same tokens as the live ones', () => {
     const state = revocationStatus.initialState();
     const graph = sessionGraph.initialState();

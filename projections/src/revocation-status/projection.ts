@@ -14,6 +14,7 @@ export const REVOCATION_FEED_TYPES: ReadonlySet<EventType> = new Set([
   'SessionStarted',
   'SessionEnded',
   'AgentSpawned',
+  'AgentEnded',
   'TokenMinted',
   'SubjectRevoked',
 ]);
@@ -69,26 +70,27 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
     case 'SessionStarted': {
       const d = event.data;
       const own = index.internLineage({ sessions: [d.sessionId, ...d.ancestors], agents: [], grants: [], deviceId: d.deviceId });
-      const hot = index.originOf(d.userId, own);
-      index.sessions.set(d.sessionId, { userId: hot.userId, startedAt: d.startedAt, expiresAt: d.expiresAt, hot, ended: false });
+      index.startSession(d.sessionId, d.userId, own, d.startedAt, d.expiresAt);
+      if (d.expiresAt !== null) index.ends.add(expiryBucket(Math.max(d.expiresAt, recorded.recordedAt)), `session:${d.sessionId}`);
       return;
     }
     case 'SessionEnded': {
       const session = index.sessions.get(event.data.sessionId);
-      if (session) session.ended = true;
+      if (session && !session.ended) {
+        session.ended = true;
+        index.ends.add(expiryBucket(recorded.recordedAt), `session:${event.data.sessionId}`);
+      }
       return;
     }
     case 'AgentSpawned': {
       const d = event.data;
       const own = index.internLineage({ ...d.lineage, agents: [d.agentId, ...d.lineage.agents] });
-      index.agents.set(d.agentId, {
-        userId: d.userId,
-        issuedAt: d.spawnedAt,
-        lineage: d.lineage,
-        hot: index.originOf(d.userId, own),
-      });
+      index.spawnAgent(d.agentId, d.userId, own, d.lineage, d.spawnedAt);
       return;
     }
+    case 'AgentEnded':
+      if (index.agents.has(event.data.agentId)) index.ends.add(expiryBucket(recorded.recordedAt), `agent:${event.data.agentId}`);
+      return;
     case 'TokenMinted': {
       const d = event.data;
       if (d.expiresAt + EXPIRY_GRACE_MS <= state.clock) return; // already dead: nothing to index
@@ -107,6 +109,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
         agentId: d.agentId,
       });
       scheduleExpiry(state, recorded.metadata.tenant, slot, d.expiresAt);
+      index.forgetReleased(); // a token minted again under another origin may free the old one
       return;
     }
     case 'SubjectRevoked':
@@ -145,9 +148,10 @@ function applyRevocation(state: RevocationStatusState, index: TenantRevocationIn
             ? index.revokedTokens
             : null;
   if (target && !target.has(id)) target.set(id, entry);
-  if (type === 'SESSION') index.sessionFlags.add(index.dense.sessions.of(id));
-  else if (type === 'AGENT') index.agentFlags.add(index.dense.agents.of(id));
-  else if (type === 'GRANT') index.grantFlags.add(index.dense.grants.of(id));
+  // A flag holds its dense id for good (the revocation entry it stands for is kept too).
+  if (type === 'SESSION') index.sessionFlags.add(index.dense.sessions.acquire(id));
+  else if (type === 'AGENT') index.agentFlags.add(index.dense.agents.acquire(id));
+  else if (type === 'GRANT') index.grantFlags.add(index.dense.grants.acquire(id));
   if (type === 'TOKEN' && d.expiresAt !== null) scheduleExpiry(state, tenant, id, d.expiresAt);
 }
 
@@ -156,9 +160,13 @@ function scheduleExpiry(state: RevocationStatusState, tenant: string, key: numbe
   tenantState(state.expiries, tenant, () => new ExpiryQueue<number | string>()).add(expiryBucket(expiresAt), key);
 }
 
-/** Drops tokens (and their revocation entries) once they would have expired anyway, in expiry order. */
+/**
+ * Drops tokens (and their revocation entries) once they would have expired anyway, and sessions
+ * once they have ended or expired, in expiry order; then what only they held (origins, dense ids).
+ */
 function sweepExpired(state: RevocationStatusState): void {
   const current = clockBucket(state.clock);
+  for (const index of state.tenants.values()) for (const key of index.ends.popBefore(current)) index.leaveIfEnded(key, current);
   for (const [tenant, queue] of state.expiries) {
     const index = state.tenants.get(tenant);
     if (!index) continue;
@@ -174,5 +182,6 @@ function sweepExpired(state: RevocationStatusState): void {
       const revoked = index.revokedTokens.get(key);
       if (revoked?.expiresAt != null && expiryBucket(revoked.expiresAt) < current) index.revokedTokens.delete(key);
     }
+    index.forgetReleased();
   }
 }

@@ -1,5 +1,5 @@
 import type { Lineage, Revocation, RevocationLookups } from '@killswitch/domain';
-import type { ExpiryQueue } from '../hot/expiry-queue.ts';
+import { ExpiryQueue, expiryBucket } from '../hot/expiry-queue.ts';
 import { reviveInstance } from '../projection.ts';
 import { lineageKey, TokenTable, type PlainOrigin, type TableToken } from '../hot/token-table.ts';
 
@@ -20,6 +20,8 @@ export interface IndexedSession {
    * ancestors, its device) with the dense ids the claims fast path reads. Shared with its tokens.
    */
   readonly hot: TokenOrigin;
+  /** `hot`'s id in the token table: the session holds it until it leaves the index. */
+  readonly origin: number;
   ended: boolean;
 }
 
@@ -28,6 +30,8 @@ export interface IndexedIssued {
   readonly issuedAt: number;
   readonly lineage: Lineage;
   readonly hot?: HotLineage;
+  /** `hot`'s id in the token table, held until the node leaves the index. */
+  readonly origin?: number;
 }
 
 /**
@@ -71,6 +75,12 @@ export class TenantRevocationIndex implements RevocationLookups {
   readonly revokedGrants = new Map<string, RevokedEntry>();
   readonly revokedTokens = new Map<string, RevokedEntry>();
   readonly sessions = new Map<string, IndexedSession>();
+  /**
+   * Sessions and agents (`session:id`, `agent:id`) by the expiry bucket of when they end (a
+   * session's expiry, or a recorded end): a node leaves the index once it has ended or expired,
+   * grace included. Its tokens keep their own origin; revocations of it are kept as they are.
+   */
+  readonly ends = new ExpiryQueue<string>();
   readonly agents = new Map<string, IndexedIssued>();
   /** Live tokens, by column (see `TokenTable`). */
   readonly tokens = new TokenTable<TokenOrigin>();
@@ -98,6 +108,7 @@ export class TenantRevocationIndex implements RevocationLookups {
   static revive(data: unknown): TenantRevocationIndex {
     const index = reviveInstance(TenantRevocationIndex, data);
     (index as unknown as { tokens: TokenTable<TokenOrigin> }).tokens = TokenTable.revive<TokenOrigin>(index.tokens);
+    (index as unknown as { ends: ExpiryQueue<string> }).ends = Object.assign(new ExpiryQueue<string>(), index.ends);
     for (const kind of Object.keys(index.dense) as Array<keyof TenantRevocationIndex['dense']>)
       index.dense[kind] = reviveInstance(DenseIds, index.dense[kind]);
     const mutable = index as unknown as Record<string, unknown>;
@@ -107,16 +118,76 @@ export class TenantRevocationIndex implements RevocationLookups {
   }
 
   /**
-   * The origin of what `userId` holds under `lineage` (interned): the shared record of its tokens,
-   * and the hot fields a check of the node itself reads (a session's or agent's `hot` is it).
+   * The id in the token table of the origin of what `userId` holds under `lineage` (interned): the
+   * shared record of its tokens, and the hot fields a check of the node itself reads (a session's
+   * or agent's `hot` is it).
    */
-  originOf(userId: string, lineage: Lineage): TokenOrigin {
-    return this.tokens.originById(this.originIdOf(userId, lineage));
-  }
-
-  /** The origin's id in the token table (see `originOf`). */
   originIdOf(userId: string, lineage: Lineage): number {
     return this.tokens.originFor(userId, lineage, () => this.makeOrigin(this.internUser(userId), lineage));
+  }
+
+  /** A session's entry: it holds its origin (shared with its tokens) until `endSession`. */
+  startSession(sessionId: string, userId: string, lineage: Lineage, startedAt: number, expiresAt: number | null): IndexedSession {
+    const previous = this.sessions.get(sessionId);
+    const origin = this.originIdOf(userId, lineage);
+    this.tokens.retainOrigin(origin);
+    const hot = this.tokens.originById(origin);
+    const session = { userId: hot.userId, startedAt, expiresAt, hot, origin, ended: false };
+    this.sessions.set(sessionId, session);
+    if (previous) this.tokens.releaseOrigin(previous.origin);
+    this.forgetReleased();
+    return session;
+  }
+
+  /** An agent's entry: it holds its origin (shared with its tokens) until it has ended. */
+  spawnAgent(agentId: string, userId: string, own: Lineage, lineage: Lineage, spawnedAt: number): void {
+    const previous = this.agents.get(agentId);
+    const origin = this.originIdOf(userId, own);
+    this.tokens.retainOrigin(origin);
+    this.agents.set(agentId, { userId, issuedAt: spawnedAt, lineage, hot: this.tokens.originById(origin), origin });
+    if (previous?.origin !== undefined) this.tokens.releaseOrigin(previous.origin);
+    this.forgetReleased();
+  }
+
+  /**
+   * A session or agent (`session:id`, `agent:id`) leaves the index once it has ended by `current`
+   * (an expiry bucket); its tokens, if any still live, keep its origin.
+   */
+  leaveIfEnded(key: string, current: number): void {
+    if (key.startsWith('agent:')) {
+      const id = key.slice('agent:'.length);
+      const agent = this.agents.get(id);
+      if (!agent) return;
+      this.agents.delete(id);
+      if (agent.origin !== undefined) this.tokens.releaseOrigin(agent.origin);
+      return;
+    }
+    const id = key.slice('session:'.length);
+    const session = this.sessions.get(id);
+    if (!session || !(session.ended || (session.expiresAt !== null && expiryBucket(session.expiresAt) < current))) return;
+    this.sessions.delete(id);
+    this.tokens.releaseOrigin(session.origin);
+  }
+
+  /**
+   * Drops what the index kept for origins the token table has freed: their dense ids (unless a
+   * revocation flag or another origin still holds them) and their interned lineage.
+   */
+  forgetReleased(): void {
+    const released = this.tokens.takeReleased();
+    if (released.length === 0) return;
+    const { sessions, agents, grants } = this.dense;
+    const release = (of: DenseIds, first: number, rest: readonly number[] | null) => {
+      of.release(first);
+      if (rest) for (const dense of rest) of.release(dense);
+    };
+    for (const { origin } of released) {
+      release(sessions, origin.ds0, origin.dsRest);
+      release(agents, origin.da0, origin.daRest);
+      release(grants, origin.dg0, origin.dgRest);
+      const key = lineageKey(origin.lineage);
+      if (this.lineages.get(key) === origin.lineage) this.lineages.delete(key);
+    }
   }
 
   /**
@@ -125,7 +196,8 @@ export class TenantRevocationIndex implements RevocationLookups {
    */
   private makeOrigin(userId: string, lineage: Lineage): TokenOrigin {
     const { users, devices, sessions, agents, grants } = this.dense;
-    const dense = (ids: readonly string[], of: DenseIds) => ids.map((id) => of.of(id));
+    // Each origin holds the dense ids of its lineage's sessions, agents and grants until it is freed.
+    const dense = (ids: readonly string[], of: DenseIds) => ids.map((id) => of.acquire(id));
     const rest = (ids: readonly number[]) => (ids.length > 1 ? ids.slice(1) : null);
     const s = dense(lineage.sessions, sessions);
     const a = dense(lineage.agents, agents);

@@ -235,8 +235,16 @@ export class GraphHistory {
   private readonly userKnown: Database.Statement;
   private readonly rows = new Map<AsOf['clock'], Database.Statement>();
   private readonly counts: Database.Statement;
+  private readonly created: Database.Statement;
+  private readonly endsAfter: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
+    this.created = db.prepare(
+      `SELECT n.user_id AS userId, n.position, h.data FROM graph_nodes n
+       JOIN graph_history h ON h.tenant = n.tenant AND h.user_id = n.user_id AND h.position = n.position
+       WHERE n.tenant = ? AND n.kind = ? AND n.id = ?`,
+    );
+    this.endsAfter = db.prepare('SELECT data FROM graph_history WHERE tenant = ? AND user_id = ? AND position > ? AND type = ?');
     this.ownerOf = db.prepare('SELECT user_id FROM graph_nodes WHERE tenant = ? AND kind = ? AND id = ?');
     this.ownersOfDevice = db.prepare('SELECT user_id FROM graph_devices WHERE tenant = ? AND device_id = ?');
     this.userKnown = db.prepare('SELECT 1 FROM graph_history WHERE tenant = ? AND user_id = ? LIMIT 1');
@@ -321,6 +329,27 @@ export class GraphHistory {
       userId: r.user_id,
       expiresAt: r.expires_at,
     }));
+  }
+
+  /**
+   * A session, agent or grant as the event that created it recorded it, and whether it has ended
+   * since (a session's or agent's end): ingest resolves facts naming a node the live graph has let go.
+   */
+  createdNode(
+    tenant: string,
+    kind: 'SESSION' | 'AGENT' | 'GRANT',
+    id: string,
+  ): { userId: string; data: unknown; ended: boolean } | undefined {
+    const row = this.created.get(tenant, kind, id) as { userId: string; position: number; data: string } | undefined;
+    if (!row) return undefined;
+    const end = kind === 'SESSION' ? 'SessionEnded' : kind === 'AGENT' ? 'AgentEnded' : null;
+    const key = kind === 'SESSION' ? 'sessionId' : 'agentId';
+    const ended =
+      end !== null &&
+      (this.endsAfter.all(tenant, row.userId, row.position, end) as Array<{ data: string }>).some(
+        (r) => (JSON.parse(r.data) as Record<string, unknown>)[key] === id,
+      );
+    return { userId: row.userId, data: JSON.parse(row.data) as unknown, ended };
   }
 
   /** How many nodes of each kind the history holds for a tenant (structural checks, operations). */

@@ -7,7 +7,8 @@ import { TenantGraph } from './tenant-graph.ts';
 /**
  * The live session graph, bounded by the live set: a token leaves memory once it has expired
  * (grace included), in expiry order, by the projection's own clock (the latest event's recorded
- * time, so a rebuild evicts exactly what the live graph did). Its history stays on disk.
+ * time, so a rebuild evicts exactly what the live graph did); a session, grant or agent once it has
+ * ended (expired, signed out, stopped) and nothing live hangs from it. Its history stays on disk.
  */
 export interface SessionGraphState {
   readonly tenants: Map<string, TenantGraph>;
@@ -33,6 +34,7 @@ export const sessionGraph: Projection<SessionGraphState> = {
         tenantState(state.expiries, recorded.metadata.tenant, () => new ExpiryQueue<number>()).add(expiryBucket(d.expiresAt), slot);
       }
     } else apply(graph, recorded);
+    scheduleEnd(graph, recorded);
     evictExpired(state);
     return state;
   },
@@ -138,7 +140,28 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
   }
 }
 
-/** Drops expired tokens from the live graph (their history is in the durable read models). */
+/**
+ * When a node may leave the live graph: its expiry or its recorded end, and never before it has
+ * been recorded for the grace period (so the durable graph, a little behind, has it by then).
+ */
+function scheduleEnd(graph: TenantGraph, { event, recordedAt }: RecordedEvent): void {
+  switch (event.type) {
+    case 'SessionStarted':
+      if (event.data.expiresAt !== null) graph.endAt(`session:${event.data.sessionId}`, Math.max(event.data.expiresAt, recordedAt));
+      return;
+    case 'GrantIssued':
+      if (event.data.expiresAt !== null) graph.endAt(`grant:${event.data.grantId}`, Math.max(event.data.expiresAt, recordedAt));
+      return;
+    case 'SessionEnded':
+      return graph.endAt(`session:${event.data.sessionId}`, recordedAt);
+    case 'AgentEnded':
+      return graph.endAt(`agent:${event.data.agentId}`, recordedAt);
+    default:
+      return;
+  }
+}
+
+/** Drops expired tokens, then ended nodes, from the live graph (their history is in the durable read models). */
 function evictExpired(state: SessionGraphState): void {
   const current = clockBucket(state.clock);
   const expired = (expiresAt: number) => expiryBucket(expiresAt) < current;
@@ -146,6 +169,7 @@ function evictExpired(state: SessionGraphState): void {
     const graph = state.tenants.get(tenant);
     for (const slot of queue.popBefore(current)) graph?.tokens.evictSlot(slot, expired);
   }
+  for (const graph of state.tenants.values()) graph.sweepEnded(current);
 }
 
 function sessionStarted(graph: TenantGraph, d: EventData<'SessionStarted'>): void {

@@ -15,6 +15,7 @@ import {
 } from '@killswitch/domain';
 import type { EventData } from '@killswitch/schemas';
 import { COLUMN, lineageKey, TokenTable, type OriginTally, type PlainOrigin } from '../hot/token-table.ts';
+import { ExpiryQueue, expiryBucket } from '../hot/expiry-queue.ts';
 import { reviveInstance } from '../projection.ts';
 
 /** A user's sessions, grants and agents (its tokens are listed by origin, in `GraphTokens`). */
@@ -32,6 +33,11 @@ interface Children {
   readonly agents: Set<string>;
 }
 
+/** A graph origin: a user, a lineage, and the nodes its tokens hang from directly (`session:id`, ...). */
+interface GraphOrigin extends PlainOrigin {
+  readonly parents: readonly string[];
+}
+
 /**
  * The graph's live tokens: a token table (one shared origin per user, lineage and parent nodes,
  * columns for the rest) and the few that were revoked one by one. Nodes are built when read.
@@ -40,17 +46,17 @@ interface Children {
  */
 export class GraphTokens {
   // Kind, format and binding are all the graph reads of a token's strings (receipts, blast radius).
-  private table = new TokenTable<PlainOrigin>({ byOrigin: true, stringColumns: 3 });
+  private table = new TokenTable<GraphOrigin>({ byOrigin: true, stringColumns: 3 });
   private readonly revoked = new Map<string, Revocation>();
   /** Each user's token origins (ids in the table): a receipt reads a user's tokens by origin. */
-  private readonly userOrigins = new Map<string, number[]>();
+  private readonly userOrigins = new Map<string, Set<number>>();
   /** The origins of the tokens minted directly under a node (`session:id`, `agent:id`, `grant:id`). */
-  private readonly parentOrigins = new Map<string, number[]>();
+  private readonly parentOrigins = new Map<string, Set<number>>();
 
   /** The tokens back from a hot snapshot's structured clone. */
   static revive(data: unknown): GraphTokens {
     const tokens = reviveInstance(GraphTokens, data);
-    tokens.table = TokenTable.revive<PlainOrigin>(tokens.table);
+    tokens.table = TokenTable.revive<GraphOrigin>(tokens.table);
     return tokens;
   }
 
@@ -107,19 +113,43 @@ export class GraphTokens {
     let created = false;
     const origin = this.table.originOf(`${userId}\u0003${lineageKey(lineage)}\u0003${parents.join('\u0001')}`, () => {
       created = true;
-      return { userId, lineage };
+      return { userId, lineage, parents };
     });
     if (created) {
-      const listed = (map: Map<string, number[]>, key: string) => {
+      const listed = (map: Map<string, Set<number>>, key: string) => {
         const origins = map.get(key);
-        if (origins) origins.push(origin);
-        else map.set(key, [origin]);
+        if (origins) origins.add(origin);
+        else map.set(key, new Set([origin]));
       };
       listed(this.userOrigins, userId);
       for (const parent of parents) listed(this.parentOrigins, parent);
     }
     this.lastOrigin = { userId, lineage, agentId: d.agentId, grantId: d.grantId, sessionId: d.sessionId, origin };
     return origin;
+  }
+
+  /**
+   * Forgets the origins the table freed with their last token (they leave the user's and the
+   * parents' lists), and returns them: a parent that has ended may now go.
+   */
+  forgetReleased(): GraphOrigin[] {
+    const released = this.table.takeReleased();
+    if (released.length === 0) return [];
+    this.lastOrigin = null;
+    const unlisted = (map: Map<string, Set<number>>, key: string, origin: number) => {
+      const origins = map.get(key);
+      if (origins?.delete(origin) && origins.size === 0) map.delete(key);
+    };
+    for (const { id, origin } of released) {
+      unlisted(this.userOrigins, origin.userId, id);
+      for (const parent of origin.parents) unlisted(this.parentOrigins, parent, id);
+    }
+    return released.map(({ origin }) => origin);
+  }
+
+  /** Whether live tokens hang directly from a node (`session:id`, `agent:id`, `grant:id`). */
+  hasUnder(parent: string): boolean {
+    return this.parentOrigins.has(parent);
   }
 
   /** Slots of a user's live tokens, origin by origin, each origin's in minting order. */
@@ -236,12 +266,104 @@ export class TenantGraph implements GraphView, RevocationLookups {
   readonly lastActivity = new Map<string, number>();
   /** Parent node key (`session:id`, `agent:id`, `grant:id`) → its children. */
   readonly children = new Map<string, Children>();
+  /**
+   * Node keys by the expiry bucket of their end (a session's or grant's expiry, a session's or
+   * agent's recorded end). A node leaves the live graph once it has ended, grace included, and
+   * nothing live hangs from it (child nodes, tokens); its history is in the durable graph.
+   */
+  readonly ends = new ExpiryQueue<string>();
 
   /** A graph back from a hot snapshot's structured clone. */
   static revive(data: unknown): TenantGraph {
     const graph = reviveInstance(TenantGraph, data);
     (graph as unknown as { tokens: GraphTokens }).tokens = GraphTokens.revive(graph.tokens);
+    (graph as unknown as { ends: ExpiryQueue<string> }).ends = Object.assign(new ExpiryQueue<string>(), graph.ends);
     return graph;
+  }
+
+  /** Schedules a node's departure (`key`: `session:id`, `agent:id`, `grant:id`) once `at` has passed, grace included. */
+  endAt(key: string, at: number): void {
+    this.ends.add(expiryBucket(at), key);
+  }
+
+  /**
+   * Drops the nodes whose end has passed by `current` (a clock bucket) and that nothing live hangs
+   * from, and then what freed origins leave behind; a parent waiting only for them follows.
+   */
+  sweepEnded(current: number): void {
+    for (const key of this.ends.popBefore(current)) this.leaveIfDone(key, current);
+    this.afterTokensLeft(current);
+  }
+
+  /** After tokens left: freed origins' interned lineages go, and ended parents left with nothing live go too. */
+  afterTokensLeft(current: number): void {
+    for (const origin of this.tokens.forgetReleased()) {
+      const key = lineageKey(origin.lineage);
+      if (this.lineages.get(key) === origin.lineage) this.lineages.delete(key);
+      for (const parent of origin.parents) this.leaveIfDone(parent, current);
+    }
+  }
+
+  private ended(key: string, current: number): { userId: string; parents: string[] } | null {
+    const colon = key.indexOf(':');
+    const kind = key.slice(0, colon);
+    const id = key.slice(colon + 1);
+    if (kind === 'session') {
+      const s = this.sessions.get(id);
+      if (!s || !(s.ended || (s.expiresAt !== null && expiryBucket(s.expiresAt) < current))) return null;
+      return { userId: s.userId, parents: s.parentSessionId ? [`session:${s.parentSessionId}`] : [] };
+    }
+    if (kind === 'agent') {
+      const a = this.agents.get(id);
+      if (!a?.ended) return null;
+      const parent = a.parentAgentId ? `agent:${a.parentAgentId}` : a.sessionId ? `session:${a.sessionId}` : null;
+      // Spawned under a grant, the agent's lineage names that grant first.
+      const grant = a.lineage.grants[0];
+      return { userId: a.userId, parents: [...(parent ? [parent] : []), ...(grant ? [`grant:${grant}`] : [])] };
+    }
+    const g = this.grants.get(id);
+    if (!g || g.expiresAt === null || expiryBucket(g.expiresAt) >= current) return null;
+    const parent = g.agentId ? `agent:${g.agentId}` : g.sessionId ? `session:${g.sessionId}` : null;
+    return { userId: g.userId, parents: parent ? [parent] : [] };
+  }
+
+  /** Drops an ended node nothing live hangs from, then its parents if that was all they waited for. */
+  private leaveIfDone(key: string, current: number): void {
+    const node = this.ended(key, current);
+    if (!node) return;
+    const children = this.children.get(key);
+    if (children && children.sessions.size + children.grants.size + children.agents.size > 0) return;
+    if (this.tokens.hasUnder(key)) return;
+    const colon = key.indexOf(':');
+    const kind = key.slice(0, colon) as 'session' | 'agent' | 'grant';
+    const id = key.slice(colon + 1);
+    this.children.delete(key);
+    const user = this.users.get(node.userId);
+    if (kind === 'session') {
+      const session = this.sessions.get(id) as SessionNode;
+      this.sessions.delete(id);
+      this.lastActivity.delete(id);
+      user?.sessions.delete(id);
+      const device = session.deviceId ? this.devices.get(session.deviceId) : undefined;
+      if (device) {
+        device.sessions.delete(id);
+        if (device.sessions.size === 0 && device.notBefore === null) this.devices.delete(session.deviceId as string);
+      }
+    } else if (kind === 'agent') {
+      this.agents.delete(id);
+      user?.agents.delete(id);
+    } else {
+      this.grants.delete(id);
+      user?.grants.delete(id);
+    }
+    const set = kind === 'session' ? 'sessions' : kind === 'agent' ? 'agents' : 'grants';
+    for (const parent of node.parents) {
+      const siblings = this.children.get(parent);
+      if (!siblings) continue;
+      siblings[set].delete(id);
+      if (siblings.sessions.size + siblings.grants.size + siblings.agents.size === 0) this.children.delete(parent);
+      this.leaveIfDone(parent, current);
+    }
   }
 
   user(userId: string): UserNode {

@@ -1,5 +1,5 @@
 export { buildApp, type AppDeps } from './http/app.ts';
-export { startRuntime, signingKeyPath, type Runtime } from './runtime.ts';
+export { startRuntime, signingKeyPath, eventsPath, type Runtime } from './runtime.ts';
 export { parseConfig, loadConfig, type LedgerConfig } from './config.ts';
 export { Ledger } from './application/ledger.ts';
 export type { Fact } from './application/facts.ts';

@@ -131,7 +131,11 @@ export class Ledger {
   async ingest(caller: Caller, facts: readonly Fact[]): Promise<IngestOutcome> {
     return this.mutex.run(caller.tenant, async () => {
       const graph = this.graph(caller.tenant);
-      const resolver = new LineageResolver(graph, (_user, session) => graph?.lastActivity.get(session));
+      const resolver = new LineageResolver(
+        graph,
+        (_user, session) => graph?.lastActivity.get(session),
+        (kind, id) => this.history.createdNode(caller.tenant, kind, id),
+      );
       const planned = planFacts(facts, resolver, caller.tenant, this.deps.now(), this.deps.activityCoalesceMs);
       const requests = toAppendRequests(planned, metadataFor(caller));
       const outcomes = requests.length > 0 ? await this.deps.store.appendMany(requests) : [];
@@ -184,6 +188,7 @@ export class Ledger {
     const kills: Array<{ index: number; request: AppendRequest }> = [];
     const alongside: Array<{ index: number; request: AppendRequest }> = [];
     const ids = jobs.map(({ caller, input }) => terminationIdFor(caller, input));
+    const views = await Promise.all(jobs.map(({ input }) => this.viewOf(tenant, graph, input.target)));
     const replayed = new Set<number>();
     for (const [index, { caller, input }] of jobs.entries()) {
       const terminationId = ids[index] as string;
@@ -192,9 +197,10 @@ export class Ledger {
         continue;
       }
       try {
-        const events = decideTermination({ type: 'RequestTermination', data: this.requestData(caller, input, terminationId) }, graph);
+        const view = views[index] as TenantGraph;
+        const events = decideTermination({ type: 'RequestTermination', data: this.requestData(caller, input, terminationId) }, view);
         const metadata = metadataFor(caller, input.idpEventTime ?? null);
-        const receipt = input.target.type === 'DEVICE' ? [] : [this.receiptOf(tenant, terminationId, caller, events, graph)];
+        const receipt = input.target.type === 'DEVICE' ? [] : [this.receiptOf(tenant, terminationId, caller, events, view)];
         kills.push({
           index,
           request: {
@@ -383,6 +389,24 @@ export class Ledger {
   coverage(tenant: string, terminationId: string) {
     const record = this.termination(tenant, terminationId);
     return record ? coverageOf(record, this.graph(tenant), this.deps.now()) : undefined;
+  }
+
+  /**
+   * The graph a termination of `target` is decided on: the live one, or for a session, agent, grant
+   * or device it has let go (ended, nothing live under it), its users' graph from the durable history.
+   */
+  private async viewOf(tenant: string, graph: TenantGraph, target: SubjectRef): Promise<TenantGraph> {
+    if (target.type === 'USER' || target.type === 'TOKEN' || graph.userOf(target) !== null) return graph;
+    await this.durableCaughtUp();
+    const users = this.history.usersOf(tenant, target);
+    return users.length > 0 ? this.history.graphAsOf(tenant, users, { clock: 'recorded', at: this.deps.now() }) : graph;
+  }
+
+  /** The live blast radius of a node; one the live graph has let go (it ended) is read from the durable history, as of now. */
+  async blastRadiusNow(tenant: string, subject: SubjectRef) {
+    const live = this.blastRadius(tenant, subject);
+    if (live || subject.type === 'USER') return live;
+    return this.blastRadiusAsOf(tenant, subject, { clock: 'recorded', at: this.deps.now() });
   }
 
   blastRadius(tenant: string, subject: SubjectRef) {

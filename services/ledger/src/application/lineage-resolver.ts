@@ -13,9 +13,16 @@ export interface KnownIssued {
   lineage: Lineage;
 }
 
+/** A node the live graph has let go, as the durable graph recorded it (see `GraphHistory.createdNode`). */
+export type CreatedNode = (
+  kind: 'SESSION' | 'AGENT' | 'GRANT',
+  id: string,
+) => { userId: string; data: unknown; ended: boolean } | undefined;
+
 /**
  * Resolves references to sessions, agents and grants against the graph plus what earlier
- * facts of the same batch created, so one batch can start a session and mint its tokens.
+ * facts of the same batch created, so one batch can start a session and mint its tokens. A node
+ * the live graph no longer holds (it ended) is found in the durable graph's history.
  */
 export class LineageResolver {
   readonly sessions = new Map<string, KnownSession>();
@@ -26,23 +33,40 @@ export class LineageResolver {
   constructor(
     private readonly graph: TenantGraph | undefined,
     private readonly lastActivity: (userId: string, sessionId: string) => number | undefined,
+    private readonly created: CreatedNode = () => undefined,
   ) {}
 
   session(id: string): KnownSession | undefined {
     const local = this.sessions.get(id);
     if (local) return local;
     const node = this.graph?.sessions.get(id);
-    if (!node) return undefined;
+    if (!node) {
+      const ended = this.created('SESSION', id);
+      if (!ended) return undefined;
+      const data = ended.data as { ancestors: string[]; deviceId: string | null; startedAt: number };
+      return {
+        userId: ended.userId,
+        ancestors: data.ancestors,
+        deviceId: data.deviceId,
+        ended: ended.ended,
+        lastActivityAt: data.startedAt,
+      };
+    }
     const lastActivityAt = this.lastActivity(node.userId, id) ?? node.startedAt;
     return { userId: node.userId, ancestors: node.ancestors, deviceId: node.deviceId, ended: node.ended, lastActivityAt };
   }
 
   agent(id: string): KnownIssued | undefined {
-    return this.agents.get(id) ?? this.graph?.agents.get(id);
+    return this.agents.get(id) ?? this.graph?.agents.get(id) ?? this.issued('AGENT', id);
   }
 
   grant(id: string): KnownIssued | undefined {
-    return this.grants.get(id) ?? this.graph?.grants.get(id);
+    return this.grants.get(id) ?? this.graph?.grants.get(id) ?? this.issued('GRANT', id);
+  }
+
+  private issued(kind: 'AGENT' | 'GRANT', id: string): KnownIssued | undefined {
+    const node = this.created(kind, id);
+    return node && { userId: node.userId, lineage: (node.data as { lineage: Lineage }).lineage };
   }
 
   tokenGrant(id: string): string | null {

@@ -28,7 +28,7 @@ export function forensicRoutes(app: FastifyInstance, { ledger }: RouteDeps): voi
       const { tenant, type, id: nodeId } = request.params;
       const subject = { type: type.toUpperCase() as SubjectType, id: nodeId };
       const asOf = parseAsOf(request.query);
-      const radius = asOf ? await ledger.blastRadiusAsOf(tenant, subject, asOf) : ledger.blastRadius(tenant, subject);
+      const radius = asOf ? await ledger.blastRadiusAsOf(tenant, subject, asOf) : await ledger.blastRadiusNow(tenant, subject);
       if (!radius) throw new HttpError(404, 'ERR_UNKNOWN_TARGET', `unknown ${type}`);
       return radius;
     },
