@@ -5,6 +5,7 @@ import { benchPeers } from './peers.ts';
 import { benchSdk } from './sdk.ts';
 import { benchGlobalRevocation } from './global-revocation.ts';
 import { benchHttpCheck } from './http-check.ts';
+import { benchHistory } from './history.ts';
 import { benchIngest } from './ingest.ts';
 import { benchPropagation } from './propagation.ts';
 import { benchScale } from './scale.ts';
@@ -23,6 +24,10 @@ if (!only || only === 'idp-load') await benchIdpLoad();
 if (only === 'export') {
   const flag = process.argv.indexOf('--events');
   await benchExport(flag > 0 ? Number(process.argv[flag + 1]) : 1_000_000);
+}
+if (only === 'history') {
+  const flag = process.argv.indexOf('--sessions');
+  benchHistory(flag > 0 ? Number(process.argv[flag + 1]) : 1_000_000);
 }
 // Not part of the default run: it ingests millions of events (`npm run bench -- scale --events 1000000`).
 if (only === 'scale') {

@@ -42,7 +42,7 @@ export function buildIndex(tokens: number, now: number): RevocationStatusState {
 }
 
 /** A full collection, when the process allows one (`--expose-gc` is set at run time). */
-function collectGarbage(): void {
+export function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
 }

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Enforcer } from '@killswitch/enforcer';
-import { FileCheckpoint, startRelay, type Relay } from '@killswitch/relay';
+import { FileCheckpoint } from '@killswitch/relay';
 import { startTestLedger, type TestLedger } from '../src/test-ledger.ts';
 import { kafkaBrokers, startEnforcerProcess, waitUntil, type EnforcerProcess } from '../src/kafka-harness.ts';
 import { stripAnsi } from '../kafka-global-setup.ts';
@@ -16,10 +16,10 @@ const kafka = (...args: string[]) =>
     .split('\n')
     .pop() as string;
 
-function startRelayProcess(dataDir: string, bootstrap: string): Promise<ChildProcess> {
+function startRelayProcess(dataDir: string, bootstrap: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', RELAY], {
-      env: { ...process.env, RELAY_DATA_DIR: dataDir, KAFKA_BROKERS: bootstrap },
+      env: { ...process.env, RELAY_DATA_DIR: dataDir, KAFKA_BROKERS: bootstrap, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -27,9 +27,47 @@ function startRelayProcess(dataDir: string, bootstrap: string): Promise<ChildPro
       output += c.toString();
       if (output.includes('relay ready')) resolve(child);
     });
-    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => {
+      output += c.toString();
+      if (c.toString().includes('event loop stalled')) process.stderr.write(`[kafka-faults] ${c.toString()}`);
+    });
     child.once('exit', (code, signal) => signal !== 'SIGKILL' && reject(new Error(`relay exited ${code}: ${output}`)));
   });
+}
+
+/**
+ * The relay as a supervisor runs it: its own process, started again whenever it exits (its
+ * watchdog ends it if KafkaJS ever stops its event loop), resuming from its checkpoints.
+ */
+function superviseRelay(dataDir: string, bootstrap: string) {
+  let child: ChildProcess | undefined;
+  let stopped = false;
+  const launch = async (): Promise<void> => {
+    while (!stopped) {
+      try {
+        const started = await startRelayProcess(dataDir, bootstrap, { RELAY_STALL_MS: '15000' });
+        child = started;
+        started.once('exit', () => void (child === started && !stopped && launch()));
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // e.g. no broker to connect to yet
+      }
+    }
+  };
+  const ready = launch();
+  return {
+    ready,
+    async stop(): Promise<void> {
+      stopped = true;
+      const last = child;
+      if (!last || last.exitCode !== null || last.signalCode !== null) return;
+      const exited = new Promise((resolve) => last.once('exit', resolve));
+      last.kill('SIGTERM');
+      const timer = setTimeout(() => last.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /** Ingests `count` sessions with one token each and revokes every token, one termination each. */
@@ -72,14 +110,14 @@ async function allRevoked(enforcer: EnforcerProcess, tokens: string[]): Promise<
 describe.skipIf(brokers === null)('faults: no notice is lost', () => {
   let ledger: TestLedger;
   let enforcer: EnforcerProcess | undefined;
-  let relay: Relay | undefined;
   let relayProcess: ChildProcess | undefined;
+  let stopRelay: (() => Promise<void>) | undefined;
   afterEach(async () => {
     relayProcess?.kill('SIGKILL');
-    await relay?.stop().catch(() => undefined);
+    await stopRelay?.();
     await enforcer?.stop();
     await ledger?.destroy();
-    relay = undefined;
+    stopRelay = undefined;
     relayProcess = undefined;
     enforcer = undefined;
   });
@@ -117,7 +155,10 @@ describe.skipIf(brokers === null)('faults: no notice is lost', () => {
         tenant: 'acme',
         brokers: cluster,
       });
-      relay = await startRelay({ dataDir: ledger.dataDir, brokers: cluster.split(',') });
+      // The relay in its own process under a supervisor: a relay stuck in KafkaJS cannot stall this test's worker.
+      const supervised = superviseRelay(ledger.dataDir, cluster);
+      stopRelay = () => supervised.stop();
+      await supervised.ready;
       const first = await revokeMany(ledger, 'a', 50);
       await waitUntil(() => allRevoked(enforcer as EnforcerProcess, first), 30_000, 'first wave');
 
@@ -150,8 +191,8 @@ describe.skipIf(brokers === null)('faults: no notice is lost', () => {
         'Kafka delivering again after the cluster restarted',
       );
     } finally {
-      await relay?.stop().catch(() => undefined);
-      relay = undefined;
+      await stopRelay?.();
+      stopRelay = undefined;
       await enforcer?.stop();
       enforcer = undefined;
       kafka('kill', 'cluster');

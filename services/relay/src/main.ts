@@ -1,6 +1,7 @@
 import { loadConfig, signingKeyPath } from '@killswitch/ledger';
 import { loadOrCreateSigningKey } from '@killswitch/protocols';
 import { startRelay } from './relay.ts';
+import { watchEventLoop } from './watchdog.ts';
 
 /**
  * `npm run relay`: the relay role on its own, against the ledger's data directory and configuration
@@ -19,6 +20,9 @@ const relay = await startRelay({
   },
   onError: (error, context) => process.stderr.write(`relay ${context}: ${(error as Error).message}\n`),
 });
+// A relay whose event loop stops turning (see `watchEventLoop`) ends itself, for its supervisor to restart.
+const stallMs = Number(process.env.KILLSWITCH_RELAY_STALL_MS ?? 30_000);
+if (stallMs > 0) watchEventLoop({ stallMs, name: 'relay' });
 process.stdout.write(`relay running (data ${config.dataDir}, brokers ${brokers.join(',')})\n`);
 const stop = async () => {
   await relay.stop();
