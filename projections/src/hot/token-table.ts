@@ -2,6 +2,7 @@ import type { Lineage } from '@killswitch/domain';
 import type { TokenMintedTypes } from '@killswitch/schemas';
 import { reviveInstance } from '../projection.ts';
 import { IdIndex } from './id-index.ts';
+import { ProfileTable } from './profile-table.ts';
 
 /** A lineage as a string key (interning, origin keys). */
 export const lineageKey = (lineage: Lineage) =>
@@ -101,15 +102,16 @@ const STRING_COLUMNS = ['kind', 'format', 'binding', 'bindingThumbprint', 'clien
 export const COLUMN = Object.fromEntries(STRING_COLUMNS.map((name, i) => [name, i])) as Record<(typeof STRING_COLUMNS)[number], number>;
 
 /**
- * The live tokens of a tenant, by column: a slot per token in typed arrays (times, origin,
- * interned strings) and its id, found by id through an open-addressing index. About 60 bytes of
- * columns and 12 of index per token beside the id, instead of a ~400-byte object; slots of
- * expired tokens are reused. Expiry queues and origin lists carry slot numbers, not strings.
+ * The live tokens of a tenant, by column: a slot per token in typed arrays (times, origin, and
+ * a profile: the row of interned strings it shares with the tokens minted alike) and its id,
+ * found by id through an open-addressing index. About 24 bytes of columns and 12 of index per
+ * token beside the id, instead of a ~400-byte object; slots of expired tokens are reused. Expiry
+ * queues and origin lists carry slot numbers, not strings.
  *
  * A hot snapshot holds each id once (the index refers to the same `ids`), and the index as
  * its typed arrays.
  *
- * Origins and interned strings count their holders (tokens, and whoever `retainOrigin`s one, e.g.
+ * Origins, profiles and interned strings count their holders (tokens, and whoever `retainOrigin`s one, e.g.
  * a session) and are freed with the last: the table holds what its live tokens and live holders
  * need, never the history. Freed origins queue up for the owner (`takeReleased`), which drops
  * what it keeps beside them (dense ids, interned lineages).
@@ -123,9 +125,13 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   private expiresAt = new Float64Array(1024);
   private issuedAt = new Float64Array(1024);
   private origin = new Int32Array(1024);
-  /** How many of `STRING_COLUMNS` (a prefix) each slot stores; the others read as null. */
+  /** How many of `STRING_COLUMNS` (a prefix) the table stores; the others read as null. */
   private readonly stride: number = STRING_COLUMNS.length;
-  private strings: Int32Array;
+  /** Each slot's profile: a row of `stride` interned string ids in `profiles`. */
+  private profile = new Int32Array(1024);
+  private profiles: ProfileTable;
+  /** The string ids of the token being set, before its profile is found. */
+  private readonly scratch = new Int32Array(STRING_COLUMNS.length);
   private readonly origins: Array<O | undefined> = [];
   /** Per origin: its tokens plus its other holders (`retainOrigin`); freed at 0. */
   private originRefs = new Int32Array(64);
@@ -152,7 +158,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   constructor(options: { byOrigin?: boolean; stringColumns?: number } = {}) {
     this.index = new IdIndex(this.ids);
     this.stride = Math.min(STRING_COLUMNS.length, options.stringColumns ?? STRING_COLUMNS.length);
-    this.strings = new Int32Array(1024 * this.stride);
+    this.profiles = new ProfileTable(this.stride);
     if (!options.byOrigin) return;
     this.originHead = new Int32Array(64).fill(-1);
     this.originTail = new Int32Array(64).fill(-1);
@@ -164,6 +170,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   static revive<O extends PlainOrigin = PlainOrigin>(data: unknown): TokenTable<O> {
     const table = reviveInstance(TokenTable, data) as unknown as TokenTable<O>;
     (table as unknown as { pool: StringPool }).pool = reviveInstance(StringPool, table.pool);
+    table.profiles = reviveInstance(ProfileTable, table.profiles);
     table.index = IdIndex.revive(table.index, table.ids);
     return table;
   }
@@ -254,6 +261,11 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     return this.origins.length - this.freeOrigins.length;
   }
 
+  /** Profiles held (structural checks). */
+  get profileCount(): number {
+    return this.profiles.size;
+  }
+
   /** Interned strings held (structural checks). */
   get internedCount(): number {
     return this.pool.size;
@@ -272,13 +284,14 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
    */
   tallyOrigin(origin: number, now: number, revoked: boolean, cutoff: number, revokedSlots: ReadonlySet<number>, into: OriginTally): void {
     const next = this.next as Int32Array;
-    const { expiresAt, issuedAt, strings, stride } = this;
+    const { expiresAt, issuedAt, profile, stride } = this;
+    const strings = this.profiles.values;
     const { REFRESH, REFERENCE, JWT, BEARER } = into.ids;
     const checkSlots = revokedSlots.size > 0;
     for (let slot = (this.originHead as Int32Array)[origin] ?? -1; slot >= 0; slot = next[slot] as number) {
       const expiry = expiresAt[slot] as number;
       if (expiry <= now) continue;
-      const base = slot * stride;
+      const base = (profile[slot] as number) * stride;
       const kind = strings[base + COLUMN.kind] as number;
       const format = strings[base + COLUMN.format] as number;
       if (format === JWT && kind !== REFRESH) {
@@ -343,15 +356,38 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     if (this.originHead) this.link(slot, origin);
     this.expiresAt[slot] = fields.expiresAt;
     this.issuedAt[slot] = fields.issuedAt;
-    const stride = this.stride;
-    const base = slot * stride;
-    for (let i = 0; i < stride; i++) {
-      const before = this.strings[base + i] as number;
-      this.strings[base + i] = this.pool.id(fields[STRING_COLUMNS[i] as (typeof STRING_COLUMNS)[number]]);
-      if (replaced) this.pool.release(before);
+    const before = this.profile[slot] as number;
+    this.profile[slot] = this.profileOf(fields);
+    if (replaced) {
+      this.releaseProfile(before);
+      this.releaseOrigin(previous);
     }
-    if (replaced) this.releaseOrigin(previous);
     return slot;
+  }
+
+  /** The profile holding these fields' strings, held once more: found by content, or made. */
+  private profileOf(fields: TokenFields): number {
+    const { scratch, stride, pool } = this;
+    let known = true;
+    for (let i = 0; i < stride; i++) {
+      const value = fields[STRING_COLUMNS[i] as (typeof STRING_COLUMNS)[number]];
+      const id = value === null ? -1 : pool.peek(value);
+      if (id === -2) known = false;
+      scratch[i] = id;
+    }
+    let profile = known ? this.profiles.find(scratch) : -1;
+    if (profile < 0) {
+      // A new profile holds each of its strings once.
+      for (let i = 0; i < stride; i++) scratch[i] = pool.id(fields[STRING_COLUMNS[i] as (typeof STRING_COLUMNS)[number]]);
+      profile = this.profiles.add(scratch);
+    }
+    this.profiles.retain(profile);
+    return profile;
+  }
+
+  private releaseProfile(profile: number): void {
+    if (!this.profiles.release(profile)) return;
+    for (let i = 0; i < this.stride; i++) this.pool.release(this.profiles.value(profile, i));
   }
 
   /** The token's slot, or -1: the columns below read a slot without building an object. */
@@ -411,8 +447,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     this.ids[slot] = undefined;
     if (this.originHead) this.unlink(slot);
     this.freeSlots.push(slot);
-    const base = slot * this.stride;
-    for (let i = 0; i < this.stride; i++) this.pool.release(this.strings[base + i] as number);
+    this.releaseProfile(this.profile[slot] as number);
     this.releaseOrigin(this.origin[slot] as number);
   }
 
@@ -435,7 +470,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
 
   /** String column `column` (an index into `STRING_COLUMNS`) of a slot. */
   stringAt(slot: number, column: number): string | null {
-    return column < this.stride ? this.pool.value(this.strings[slot * this.stride + column] as number) : null;
+    return column < this.stride ? this.pool.value(this.profiles.value(this.profile[slot] as number, column)) : null;
   }
 
   // No closures or spreads here: this runs once per token a blast radius or a receipt reads.
@@ -465,7 +500,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     this.expiresAt = grown(this.expiresAt, size);
     this.issuedAt = grown(this.issuedAt, size);
     this.origin = grown(this.origin, size);
-    this.strings = grown(this.strings, size * this.stride);
+    this.profile = grown(this.profile, size);
     if (this.next) this.next = grown(this.next, size);
     if (this.previous) this.previous = grown(this.previous, size);
   }

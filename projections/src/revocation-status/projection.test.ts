@@ -84,6 +84,7 @@ describe('revocation-status index', () => {
     expect(index()?.sessions.size).toBe(1);
     expect(index()?.tokens.originCount).toBe(1);
     expect(index()?.tokens.internedCount).toBe(0);
+    expect(index()?.tokens.profileCount).toBe(0);
     expect(index()?.dense.sessions.size).toBe(2); // tick, and old7 for its revocation flag
     expect(graph.tenants.get('acme')?.sessions.size).toBe(1);
     for (let i = 0; i < 50; i++) {

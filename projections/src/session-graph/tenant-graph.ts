@@ -287,56 +287,73 @@ export class TenantGraph implements GraphView, RevocationLookups {
   }
 
   /**
+   * Nodes whose end and grace have passed but that something live still hangs from (child nodes,
+   * tokens): each leaves with the last of them.
+   */
+  readonly waiting = new Set<string>();
+
+  /**
    * Drops the nodes whose end has passed by `current` (a clock bucket) and that nothing live hangs
    * from, and then what freed origins leave behind; a parent waiting only for them follows.
    */
   sweepEnded(current: number): void {
-    for (const key of this.ends.popBefore(current)) this.leaveIfDone(key, current);
-    this.afterTokensLeft(current);
-  }
-
-  /** After tokens left: freed origins' interned lineages go, and ended parents left with nothing live go too. */
-  afterTokensLeft(current: number): void {
+    for (const key of this.ends.popBefore(current)) {
+      if (!this.hasEnded(key, current)) continue;
+      this.waiting.add(key);
+      this.leaveIfDone(key);
+    }
     for (const origin of this.tokens.forgetReleased()) {
       const key = lineageKey(origin.lineage);
       if (this.lineages.get(key) === origin.lineage) this.lineages.delete(key);
-      for (const parent of origin.parents) this.leaveIfDone(parent, current);
+      for (const parent of origin.parents) this.leaveIfDone(parent);
     }
   }
 
-  private ended(key: string, current: number): { userId: string; parents: string[] } | null {
+  private hasEnded(key: string, current: number): boolean {
     const colon = key.indexOf(':');
     const kind = key.slice(0, colon);
     const id = key.slice(colon + 1);
     if (kind === 'session') {
       const s = this.sessions.get(id);
-      if (!s || !(s.ended || (s.expiresAt !== null && expiryBucket(s.expiresAt) < current))) return null;
-      return { userId: s.userId, parents: s.parentSessionId ? [`session:${s.parentSessionId}`] : [] };
+      return !!s && (s.ended || (s.expiresAt !== null && expiryBucket(s.expiresAt) < current));
+    }
+    if (kind === 'agent') return !!this.agents.get(id)?.ended;
+    const g = this.grants.get(id);
+    return !!g && g.expiresAt !== null && expiryBucket(g.expiresAt) < current;
+  }
+
+  /** The user of a node and the parent nodes it is listed under. */
+  private placeOf(kind: 'session' | 'agent' | 'grant', id: string): { userId: string; parents: string[] } | null {
+    if (kind === 'session') {
+      const s = this.sessions.get(id);
+      return s ? { userId: s.userId, parents: s.parentSessionId ? [`session:${s.parentSessionId}`] : [] } : null;
     }
     if (kind === 'agent') {
       const a = this.agents.get(id);
-      if (!a?.ended) return null;
+      if (!a) return null;
       const parent = a.parentAgentId ? `agent:${a.parentAgentId}` : a.sessionId ? `session:${a.sessionId}` : null;
       // Spawned under a grant, the agent's lineage names that grant first.
       const grant = a.lineage.grants[0];
       return { userId: a.userId, parents: [...(parent ? [parent] : []), ...(grant ? [`grant:${grant}`] : [])] };
     }
     const g = this.grants.get(id);
-    if (!g || g.expiresAt === null || expiryBucket(g.expiresAt) >= current) return null;
+    if (!g) return null;
     const parent = g.agentId ? `agent:${g.agentId}` : g.sessionId ? `session:${g.sessionId}` : null;
     return { userId: g.userId, parents: parent ? [parent] : [] };
   }
 
-  /** Drops an ended node nothing live hangs from, then its parents if that was all they waited for. */
-  private leaveIfDone(key: string, current: number): void {
-    const node = this.ended(key, current);
-    if (!node) return;
+  /** Drops a waiting node once nothing live hangs from it, then its parents if that was all they waited for. */
+  private leaveIfDone(key: string): void {
+    if (!this.waiting.has(key)) return;
     const children = this.children.get(key);
     if (children && children.sessions.size + children.grants.size + children.agents.size > 0) return;
     if (this.tokens.hasUnder(key)) return;
+    this.waiting.delete(key);
     const colon = key.indexOf(':');
     const kind = key.slice(0, colon) as 'session' | 'agent' | 'grant';
     const id = key.slice(colon + 1);
+    const node = this.placeOf(kind, id);
+    if (!node) return;
     this.children.delete(key);
     const user = this.users.get(node.userId);
     if (kind === 'session') {
@@ -362,7 +379,7 @@ export class TenantGraph implements GraphView, RevocationLookups {
       if (!siblings) continue;
       siblings[set].delete(id);
       if (siblings.sessions.size + siblings.grants.size + siblings.agents.size === 0) this.children.delete(parent);
-      this.leaveIfDone(parent, current);
+      this.leaveIfDone(parent);
     }
   }
 
