@@ -1,3 +1,5 @@
+import { grown } from './interned-ids.ts';
+
 /**
  * Rows of interned string ids, each held once: the strings a token carries besides its id (kind,
  * format, binding, thumbprint, client, scope, session, agent) repeat across the tokens minted in
@@ -92,11 +94,6 @@ export class ProfileTable {
 
   private grow(): void {
     const size = this.refs.length * 2;
-    const grown = (from: Int32Array, length: number) => {
-      const to = new Int32Array(length);
-      to.set(from);
-      return to;
-    };
     this.rows = grown(this.rows, size * this.width);
     this.refs = grown(this.refs, size);
     this.next = grown(this.next, size);

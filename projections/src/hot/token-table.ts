@@ -3,6 +3,7 @@ import type { TokenMintedTypes } from '@killswitch/schemas';
 import { reviveInstance } from '../projection.ts';
 import { IdIndex } from './id-index.ts';
 import { ProfileTable } from './profile-table.ts';
+import { grown, InternedIds } from './interned-ids.ts';
 
 /** A lineage as a string key (interning, origin keys). */
 export const lineageKey = (lineage: Lineage) =>
@@ -10,56 +11,22 @@ export const lineageKey = (lineage: Lineage) =>
 
 /**
  * Interned strings by small id (-1 is null): a value repeated by many tokens is held once. Each
- * id counts the columns that hold it, and leaves the pool with the last of them, so the pool
+ * id counts the profiles that hold it, and leaves the pool with the last of them, so the pool
  * holds the live tokens' values, not every value ever seen; freed ids are reused.
  */
-export class StringPool {
-  private readonly ids = new Map<string, number>();
-  private readonly values: Array<string | undefined> = [];
-  private counts = new Int32Array(64);
-  private readonly free: number[] = [];
-
+export class StringPool extends InternedIds {
   /** The value's id, counted once more (`release` it when the holder lets go). */
   id(value: string | null): number {
-    if (value === null) return -1;
-    let id = this.ids.get(value);
-    if (id === undefined) {
-      id = this.free.pop() ?? this.values.length;
-      this.values[id] = value;
-      this.ids.set(value, id);
-      if (id >= this.counts.length) {
-        const grown = new Int32Array(this.counts.length * 2);
-        grown.set(this.counts);
-        this.counts = grown;
-      }
-    }
-    this.counts[id] = (this.counts[id] as number) + 1;
-    return id;
-  }
-
-  /** One holder of `id` lets go; the value leaves the pool with its last holder. */
-  release(id: number): void {
-    if (id < 0) return;
-    const left = (this.counts[id] as number) - 1;
-    this.counts[id] = left;
-    if (left > 0) return;
-    this.ids.delete(this.values[id] as string);
-    this.values[id] = undefined;
-    this.free.push(id);
+    return value === null ? -1 : this.acquire(value);
   }
 
   value(id: number): string | null {
-    return id < 0 ? null : (this.values[id] as string);
+    return id < 0 ? null : (this.nameOf(id) as string);
   }
 
   /** A value's id without interning it: -2 when no entry holds it. */
   peek(value: string): number {
-    return this.ids.get(value) ?? -2;
-  }
-
-  /** How many values are held (structural checks). */
-  get size(): number {
-    return this.ids.size;
+    return this.find(value) ?? -2;
   }
 }
 
@@ -209,17 +176,12 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   private addOrigin(origin: O): number {
     const id = this.freeOrigins.pop() ?? this.origins.length;
     this.origins[id] = origin;
-    const grown = (from: Int32Array, fill: number) => {
-      const to = new Int32Array(from.length * 2).fill(fill);
-      to.set(from);
-      return to;
-    };
-    if (id >= this.originRefs.length) this.originRefs = grown(this.originRefs, 0);
+    if (id >= this.originRefs.length) this.originRefs = grown(this.originRefs, this.originRefs.length * 2);
     this.originRefs[id] = 0;
     if (this.originHead && this.originTail) {
       if (id >= this.originHead.length) {
-        this.originHead = grown(this.originHead, -1);
-        this.originTail = grown(this.originTail, -1);
+        this.originHead = grown(this.originHead, this.originHead.length * 2, -1);
+        this.originTail = grown(this.originTail, this.originTail.length * 2, -1);
       }
       this.originHead[id] = -1;
       this.originTail[id] = -1;
@@ -492,11 +454,6 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
 
   private grow(): void {
     const size = this.expiresAt.length * 2;
-    const grown = <T extends Float64Array | Int32Array>(from: T, length: number): T => {
-      const to = new (from.constructor as new (n: number) => T)(length);
-      to.set(from);
-      return to;
-    };
     this.expiresAt = grown(this.expiresAt, size);
     this.issuedAt = grown(this.issuedAt, size);
     this.origin = grown(this.origin, size);

@@ -14,6 +14,17 @@ const minted = (tokenId: string, expiresAt: number): DomainEvent => tokenMinted(
 const revokedToken = (tokenId: string, expiresAt: number): DomainEvent =>
   subjectRevoked({ subject: { type: 'TOKEN', id: tokenId }, expiresAt, at: 1 });
 
+/** Both hot projections, fed the same events. */
+function indexAndGraph() {
+  const state = revocationStatus.initialState();
+  const graph = sessionGraph.initialState();
+  const both = (event: DomainEvent, recordedAt: number) => {
+    revocationStatus.evolve(state, at(event, recordedAt));
+    sessionGraph.evolve(graph, at(event, recordedAt));
+  };
+  return { state, graph, both };
+}
+
 describe('revocation-status index', () => {
   it('drops tokens and their revocations once they would have expired anyway', () => {
     const state = revocationStatus.initialState();
@@ -30,12 +41,7 @@ describe('revocation-status index', () => {
   });
 
   it('a freed slot taken by a longer-lived token keeps it past the stale expiry entry of the slot (index and graph)', () => {
-    const state = revocationStatus.initialState();
-    const graph = sessionGraph.initialState();
-    const both = (event: DomainEvent, recordedAt: number) => {
-      revocationStatus.evolve(state, at(event, recordedAt));
-      sessionGraph.evolve(graph, at(event, recordedAt));
-    };
+    const { state, graph, both } = indexAndGraph();
     const index = () => state.tenants.get('acme');
     const graphTokens = () => [...(graph.tenants.get('acme')?.tokens.toMap().keys() ?? [])].sort();
     // 'x' is reported twice, the second time with an earlier expiry: two queue entries for its slot.
@@ -57,12 +63,7 @@ describe('revocation-status index', () => {
   });
 
   it('ended sessions leave the index and the graph; numbers they free are reused without carrying a revocation over', () => {
-    const state = revocationStatus.initialState();
-    const graph = sessionGraph.initialState();
-    const both = (event: DomainEvent, recordedAt: number) => {
-      revocationStatus.evolve(state, at(event, recordedAt));
-      sessionGraph.evolve(graph, at(event, recordedAt));
-    };
+    const { state, graph, both } = indexAndGraph();
     const index = () => state.tenants.get('acme');
     const lineage = (...sessions: string[]) => ({ sessions, agents: [], grants: [], deviceId: null });
     const token = (tokenId: string, sessionId: string, expiresAt: number, ancestors: string[] = []) =>
