@@ -24,8 +24,8 @@ export interface SqliteEventStoreOptions {
   readonly pollMs?: number;
 }
 
-/** How many of the latest appended rows are kept for this process's readers (a few MB). */
-const RECENT_ROWS = 20_000;
+/** How many of the latest appended rows are kept for this process's readers (two to four batches of 1,000 facts in flight; a few MB). */
+const RECENT_ROWS = 4_096;
 
 /** The embedded engine: one SQLite file, WAL, group commit. The default for `npm start`. */
 export class SqliteEventStore implements EventStore {
