@@ -126,7 +126,7 @@ export class TenantRevocationIndex implements RevocationLookups {
     return this.tokens.originFor(userId, lineage, () => this.makeOrigin(this.internUser(userId), lineage));
   }
 
-  /** A session's entry: it holds its origin (shared with its tokens) until `endSession`. */
+  /** A session's entry: it holds its origin (shared with its tokens) until it leaves (`leaveIfEnded`). */
   startSession(sessionId: string, userId: string, lineage: Lineage, startedAt: number, expiresAt: number | null): IndexedSession {
     const previous = this.sessions.get(sessionId);
     const origin = this.originIdOf(userId, lineage);
