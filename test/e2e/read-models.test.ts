@@ -345,6 +345,13 @@ describe('the graph’s history on disk', () => {
       reason: 'late report',
     });
     expect(ended.status, JSON.stringify(ended.body)).toBeLessThan(300);
+
+    // What left memory stays out of it across a restart: the hot snapshot plus the tail equals a replay from 0.
+    await l.close();
+    expect(await expectHotRestoreEqualsReplay(l.dataDir)).toBeGreaterThan(0);
+    await expectReadModelsEqualRebuild(l.dataDir);
+    ledger = await startTestLedger({ dataDir: l.dataDir, clock: () => clock });
+    expect(ledger.runtime.host.state(sessionGraph).tenants.get('acme')?.sessions.has('h4')).toBe(false);
   });
 });
 
