@@ -1,3 +1,5 @@
+import { reviveInstance } from '../projection.ts';
+
 /**
  * Keys grouped by expiry bucket and popped in expiry order, so that an entry leaves memory when
  * its bucket passes, without any scan: a min-heap of bucket numbers over a map of buckets.
@@ -78,5 +80,5 @@ export const clockBucket = (clock: number) => Math.floor(clock / BUCKET_MS);
 
 /** Per-tenant expiry queues back from a hot snapshot's structured clone. */
 export function reviveExpiries<K>(data: Map<string, ExpiryQueue<K>>): Map<string, ExpiryQueue<K>> {
-  return new Map([...data].map(([tenant, queue]) => [tenant, Object.assign(new ExpiryQueue<K>(), queue)]));
+  return new Map([...data].map(([tenant, queue]) => [tenant, reviveInstance(ExpiryQueue<K>, queue)]));
 }

@@ -31,7 +31,7 @@ export interface IndexedIssued {
   readonly lineage: Lineage;
   readonly hot?: HotLineage;
   /** `hot`'s id in the token table, held until the node leaves the index. */
-  readonly origin?: number;
+  readonly origin: number;
 }
 
 /**
@@ -108,7 +108,7 @@ export class TenantRevocationIndex implements RevocationLookups {
   static revive(data: unknown): TenantRevocationIndex {
     const index = reviveInstance(TenantRevocationIndex, data);
     (index as unknown as { tokens: TokenTable<TokenOrigin> }).tokens = TokenTable.revive<TokenOrigin>(index.tokens);
-    (index as unknown as { ends: ExpiryQueue<string> }).ends = Object.assign(new ExpiryQueue<string>(), index.ends);
+    (index as unknown as { ends: ExpiryQueue<string> }).ends = reviveInstance(ExpiryQueue<string>, index.ends);
     for (const kind of Object.keys(index.dense) as Array<keyof TenantRevocationIndex['dense']>)
       index.dense[kind] = reviveInstance(DenseIds, index.dense[kind]);
     const mutable = index as unknown as Record<string, unknown>;
@@ -145,7 +145,7 @@ export class TenantRevocationIndex implements RevocationLookups {
     const origin = this.originIdOf(userId, own);
     this.tokens.retainOrigin(origin);
     this.agents.set(agentId, { userId, issuedAt: spawnedAt, lineage, hot: this.tokens.originById(origin), origin });
-    if (previous?.origin !== undefined) this.tokens.releaseOrigin(previous.origin);
+    if (previous) this.tokens.releaseOrigin(previous.origin);
     this.forgetReleased();
   }
 
@@ -159,7 +159,7 @@ export class TenantRevocationIndex implements RevocationLookups {
       const agent = this.agents.get(id);
       if (!agent) return;
       this.agents.delete(id);
-      if (agent.origin !== undefined) this.tokens.releaseOrigin(agent.origin);
+      this.tokens.releaseOrigin(agent.origin);
       return;
     }
     const id = key.slice('session:'.length);

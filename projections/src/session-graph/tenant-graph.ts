@@ -277,7 +277,7 @@ export class TenantGraph implements GraphView, RevocationLookups {
   static revive(data: unknown): TenantGraph {
     const graph = reviveInstance(TenantGraph, data);
     (graph as unknown as { tokens: GraphTokens }).tokens = GraphTokens.revive(graph.tokens);
-    (graph as unknown as { ends: ExpiryQueue<string> }).ends = Object.assign(new ExpiryQueue<string>(), graph.ends);
+    (graph as unknown as { ends: ExpiryQueue<string> }).ends = reviveInstance(ExpiryQueue<string>, graph.ends);
     return graph;
   }
 
