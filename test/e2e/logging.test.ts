@@ -46,4 +46,43 @@ describe('logs', () => {
     });
     for (const secret of secrets) expect(log).not.toContain(secret);
   });
+
+  it('the access line the ledger writes itself is the line pino writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ks-log-'));
+    const config = testConfig(dir);
+    const runtime = await startRuntime(config);
+    const headers = { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' };
+    const sinkOf = (lines: string[]) => new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
+    /** The access lines of the same two requests, without what differs from one request to the next. */
+    const accessLines = async (logger: ReturnType<typeof createLogger>, lines: string[]) => {
+      const app = await buildApp({ config, ledger: runtime.ledger, store: runtime.store, host: runtime.host, logger });
+      await app.inject({ method: 'POST', url: '/v1/tenants/acme/check', headers, payload: { tokenId: 'never-minted' } });
+      await app.inject({ method: 'GET', url: '/v1/tenants/acme/nowhere', headers });
+      await app.close();
+      return lines
+        .flatMap((l) => l.split('\n'))
+        .filter((l) => l.includes('"request completed"'))
+        .map((l) => {
+          const { time, reqId, req, responseTime, ...rest } = JSON.parse(l) as { reqId: string; req: { id: string } } & Record<
+            string,
+            unknown
+          >;
+          expect(typeof time).toBe('number');
+          expect(typeof responseTime).toBe('number');
+          expect(req.id).toBe(reqId);
+          return { keys: Object.keys(JSON.parse(l) as object), ...rest, req: { ...req, id: undefined } };
+        });
+    };
+    const direct: string[] = [];
+    const written = await accessLines(createLogger('info', sinkOf(direct)), direct);
+    // A mixin sends every line through pino; this one adds nothing, so the lines must be the same.
+    const through: string[] = [];
+    const viaPino = await accessLines(createLogger('info', sinkOf(through), { mixin: () => ({}) }), through);
+    await runtime.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(written).toHaveLength(2);
+    expect(written).toEqual(viaPino);
+    expect(written[0]).toMatchObject({ level: 30, req: { method: 'POST', route: '/v1/tenants/:tenant/check' }, res: { status: 200 } });
+    expect(written[1]).toMatchObject({ level: 30, req: { method: 'GET' }, res: { status: 404 }, msg: 'request completed' });
+  });
 });

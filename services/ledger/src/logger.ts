@@ -1,17 +1,18 @@
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
  * Structured JSON logs with no personal data or secrets: requests are logged by route pattern
  * (URLs carry user ids), never with headers, bodies, IPs or tokens.
  */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export function createLogger(level: string, destination?: DestinationStream, more: LoggerOptions = {}): Logger {
   const options = {
+    ...more,
     level,
     serializers: {
-      req: (req: { method?: string; id?: string; routeOptions?: { url?: string } }) => ({
+      req: (req: { method?: string; id?: string; routeConfig?: { url?: string } | null; routeOptions?: { url?: string } }) => ({
         id: req.id,
         method: req.method,
-        route: req.routeOptions?.url,
+        route: req.routeConfig?.url ?? req.routeOptions?.url,
       }),
       res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
     },
@@ -21,6 +22,44 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   // Standard output, buffered: one write per 4 KiB of lines (or 250 ms) instead of a system call
   // per line, which under load cost more than the requests themselves. Flushed at exit.
   const stdout = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => stdout.flush(), 250).unref();
-  return pino(options, stdout);
+  const lines = new LinesPerTurn(stdout);
+  setInterval(() => {
+    lines.flush();
+    stdout.flush();
+  }, 250).unref();
+  process.on('exit', () => {
+    lines.flush();
+    if (!stdout.destroyed) stdout.flushSync();
+  });
+  return pino(options, lines);
+}
+
+/**
+ * Hands a turn of the event loop's log lines to the destination in one write. sonic-boom measures
+ * the byte length of its whole pending buffer on every write it is given: line by line, under load,
+ * that was up to 16 KiB measured (and a rope of strings flattened) per line, ~10 µs of every
+ * answered check. Joined per turn, it measures once per turn. Lines keep their order.
+ */
+class LinesPerTurn {
+  private lines: string[] = [];
+  private scheduled = false;
+
+  constructor(private readonly destination: { write(chunk: string): unknown }) {}
+
+  write(line: string): boolean {
+    this.lines.push(line);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+    return true;
+  }
+
+  readonly flush = (): void => {
+    this.scheduled = false;
+    if (this.lines.length === 0) return;
+    const joined = this.lines.length === 1 ? (this.lines[0] as string) : this.lines.join('');
+    this.lines = [];
+    this.destination.write(joined);
+  };
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyContextConfig, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { EventStore } from '@killswitch/event-store';
 import type { ProjectionHost } from '@killswitch/projections';
 import type { Caller } from '../application/context.ts';
 import type { Ledger } from '../application/ledger.ts';
 import type { LedgerConfig } from '../config.ts';
+import { AccessLog } from './access-log.ts';
 import { ApiKeyAuthenticator } from './auth.ts';
 import { errorHandler, HttpError, notFoundHandler } from './errors.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -49,17 +50,25 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller, for event metadata. */
     caller(source?: string): Caller;
+    /**
+     * The matched route's config (its pattern in `url`), read once when the request arrives: every
+     * `request.routeOptions` builds a new object of the route's options, and the hooks need it 4 times.
+     */
+    routeConfig: FastifyRequest['routeOptions']['config'] | null;
   }
 }
 
+/** The matched route's config, as read once on arrival (or now, for a request failed before that). */
+export const routeConfigOf = (request: FastifyRequest) => request.routeConfig ?? request.routeOptions.config;
+
 /** Each route takes the media types it declares (JSON unless `consumes` says otherwise), nothing else. */
-function assertMediaType(request: FastifyRequest): void {
+function assertMediaType(request: FastifyRequest, config: FastifyContextConfig): void {
   const hasBody =
     request.headers['content-type'] !== undefined ||
     Number(request.headers['content-length'] ?? 0) > 0 ||
     request.headers['transfer-encoding'] !== undefined;
-  if (!hasBody || request.method === 'GET' || request.routeOptions.config.rawBody) return;
-  const accepted = (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes ?? ['application/json'];
+  if (!hasBody || request.method === 'GET' || config.rawBody) return;
+  const accepted = config.consumes ?? ['application/json'];
   const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (!accepted.includes(type)) throw new HttpError(415, 'ERR_UNSUPPORTED_MEDIA_TYPE', `expected ${accepted.join(' or ')}`);
 }
@@ -87,16 +96,6 @@ function methodNotAllowedRoutes(app: FastifyInstance, routeMethods: ReadonlyMap<
   }
 }
 
-/** One access-log line per request, once answered (route pattern, status, time), instead of fastify's two. */
-class AccessLog extends LogController {
-  override incomingRequest(): void {}
-
-  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
-    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
-  }
-}
-
 /** Builds the ledger's HTTP API. `server.ts`/`main.ts` only start it. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const validators = lazyValidators();
@@ -105,13 +104,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     schemaController: { compilersFactory: { buildValidator: validators.buildValidator } },
     bodyLimit: deps.config.bodyLimitBytes,
     genReqId: () => randomUUID(),
-    logController: new AccessLog(),
+    logController: new AccessLog(deps.logger),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false, discriminator: true } },
   }) as unknown as FastifyInstance;
   const metrics = createMetrics();
   const authenticator = new ApiKeyAuthenticator(deps.config);
 
   app.decorateRequest('principal', null);
+  app.decorateRequest('routeConfig', null);
   app.decorateRequest('caller', function (this: import('fastify').FastifyRequest, source = 'API') {
     const principal = this.principal;
     if (!principal) throw new Error('caller() on an unauthenticated route');
@@ -119,23 +119,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onRequest', (request, _reply, done) => {
     try {
-      const role = request.routeOptions.config.role;
-      if (role) request.principal = authenticator.authorize(request, role);
-      assertMediaType(request);
+      const config = request.routeOptions.config;
+      request.routeConfig = config;
+      if (config.role) request.principal = authenticator.authorize(request, config.role);
+      assertMediaType(request, config);
     } catch (error) {
       return done(error as Error);
     }
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
-    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    metrics.http.record(request.method, routeConfigOf(request).url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
   // Every route's methods, so that another method on a known path answers 405 (RFC 9110 §15.5.6).
   const routeMethods = new Map<string, Set<string>>();
   app.addHook('onRoute', (route) => {
+    // The media types a route takes, where its requests' hooks find them (see assertMediaType).
+    const consumes = (route.schema as { consumes?: string[] } | undefined)?.consumes;
+    if (consumes) route.config = { ...route.config, consumes };
     const methods = routeMethods.get(route.url) ?? new Set<string>();
     for (const method of [route.method].flat()) methods.add(method);
     routeMethods.set(route.url, methods);

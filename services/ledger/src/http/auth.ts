@@ -17,6 +17,8 @@ declare module 'fastify' {
     idpErrors?: 'ssf' | 'oauth';
     /** The handler reads the raw body itself (authenticating first): no media-type check before it. */
     rawBody?: boolean;
+    /** The media types the route's schema says it consumes (copied here when the route is added). */
+    consumes?: readonly string[];
   }
   interface FastifyRequest {
     principal: Principal | null;

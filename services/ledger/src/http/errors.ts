@@ -30,7 +30,7 @@ const FASTIFY_CODES: Record<string, string> = {
 
 /** Errors below 500 are shown to the caller; above, a generic message and the request id. */
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
-  const style = request.routeOptions.config?.idpErrors;
+  const style = (request.routeConfig ?? request.routeOptions.config)?.idpErrors;
   const send = (given: number, code: string, message: string) => {
     // Protocol endpoints answer in their spec's error shape: the IdP parses those, not ours. Their
     // specs have no 415: a body they cannot read is an invalid request (400).

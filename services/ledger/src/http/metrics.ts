@@ -1,24 +1,18 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestMetrics } from './request-metrics.ts';
 
 /** Prometheus metrics, one registry per app (no module-level singletons). */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'killswitch_' });
+  // Checks by result, counted in plain numbers on the hot path and added to the counter when scraped.
+  const checked = { true: 0, false: 0 };
   return {
     registry,
-    httpRequests: new Counter({
-      name: 'killswitch_http_requests_total',
-      help: 'HTTP requests by route and status',
-      labelNames: ['method', 'route', 'status'],
-      registers: [registry],
-    }),
-    httpDuration: new Histogram({
-      name: 'killswitch_http_request_duration_seconds',
-      help: 'HTTP request duration',
-      labelNames: ['method', 'route'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-      registers: [registry],
-    }),
+    http: new RequestMetrics(registry),
+    countCheck(active: boolean): void {
+      checked[`${active}`]++;
+    },
     factsIngested: new Counter({
       name: 'killswitch_facts_ingested_total',
       help: 'Facts appended through the ingest API',
@@ -42,6 +36,12 @@ export function createMetrics() {
       help: 'Revocation checks by result',
       labelNames: ['active'],
       registers: [registry],
+      collect() {
+        for (const active of ['true', 'false'] as const) {
+          if (checked[active] > 0) this.inc({ active }, checked[active]);
+          checked[active] = 0;
+        }
+      },
     }),
     projectionPosition: new Gauge({
       name: 'killswitch_projection_position',

@@ -38,7 +38,7 @@ export function checkRoutes(app: FastifyInstance, { ledger, metrics }: RouteDeps
           : 'sessionId' in body
             ? ledger.checkSession(tenant, body.sessionId)
             : ledger.checkClaims(tenant, body.claims);
-      metrics.checks.inc({ active: String(result.active) });
+      metrics.countCheck(result.active);
       if (result.active) return result; // the hot path: nothing more
       const credential =
         'tokenId' in body
