@@ -53,11 +53,11 @@ const quote = (value: string): string => {
  * fastify's two. No headers, bodies, IPs or tokens: URLs carry user ids, so the route's pattern is
  * logged, not its path.
  *
- * A request answered well is the hottest line the ledger writes (every check). Through the request's
- * child logger it cost ~13 µs of a ~45 µs check under load; written here it is the same line pino
- * would write, with the same level, time and bindings (pino's own parts of a line are used), for
- * about a tenth of that. Anything that changes how pino writes a line (a mixin, a log formatter, a
- * stream hook, a multistream) sends it through the logger as before.
+ * A request answered well is the hottest line the ledger writes (every check). Written here it is
+ * the same line pino would write, with the same level, time and bindings (pino's own parts of a line
+ * are used), and ~7 µs cheaper than through the request's logger and its serializers: checks under
+ * load went from ~24,000 to ~29,000 per second. Anything that changes how pino writes a line (a
+ * mixin, a log formatter, a stream hook, a multistream) sends it through the logger as before.
  */
 export class AccessLog extends LogController {
   private readonly direct: LineParts | null;
