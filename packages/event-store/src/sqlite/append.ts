@@ -35,6 +35,8 @@ export class GroupCommitter {
   private readonly commit: (batch: Pending[]) => Outcome[][];
   /** The rows the transaction being written has inserted, as a read would return them. */
   private written: EventRow[] = [];
+  private lastMetadata: AppendRequest['events'][number]['metadata'] | undefined;
+  private lastMetadataText = '';
 
   constructor(
     db: Database.Database,
@@ -56,6 +58,7 @@ export class GroupCommitter {
 
   enqueue(requests: readonly AppendRequest[]): Promise<Outcome[]> {
     // Encode before queueing: a value that does not match its schema fails its caller alone.
+    this.lastMetadata = undefined;
     const encoded = requests.map((request) => ({ request, encoded: request.events.map((e) => this.encode(e)) }));
     return new Promise((resolve, reject) => {
       this.queue.push({ requests: encoded, resolve, reject });
@@ -68,7 +71,20 @@ export class GroupCommitter {
 
   private encode(toAppend: AppendRequest['events'][number]): EncodedEvent {
     const { fingerprint, body } = this.registry.encode(toAppend.event.type, toAppend.event.data);
-    return { id: toAppend.id ?? randomUUID(), type: toAppend.event.type, fingerprint, body, metadata: JSON.stringify(toAppend.metadata) };
+    return { id: toAppend.id ?? randomUUID(), type: toAppend.event.type, fingerprint, body, metadata: this.metadataText(toAppend.metadata) };
+  }
+
+  /**
+   * The events of one append share one metadata object: it is written as JSON once per append (the
+   * memo lasts one synchronous `enqueue`, so nothing can change the object in between), not once
+   * per event.
+   */
+  private metadataText(metadata: AppendRequest['events'][number]['metadata']): string {
+    if (metadata !== this.lastMetadata) {
+      this.lastMetadata = metadata;
+      this.lastMetadataText = JSON.stringify(metadata);
+    }
+    return this.lastMetadataText;
   }
 
   private flush(): void {
