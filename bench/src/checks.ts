@@ -84,7 +84,7 @@ export function benchChecks(tokens = 1_000_000, checks = 5_000_000): number {
     ],
     [
       'checkToken (lineage: token, user, device, session)',
-      `${fmt(perSecond)} checks/s, ${fmt(1e9 / perSecond, 1)} ns/check   (target >= 1,000,000)`,
+      `${fmt(perSecond)} checks/s, ${fmt(1e9 / perSecond, 1)} ns/check   (target >= 5,000,000)`,
     ],
     ['baseline: one Map.get per check', `${fmt(baseline)} lookups/s`],
     ['the token table’s own id lookup alone', `${fmt(slotLookup)} lookups/s`],
