@@ -29,7 +29,11 @@ export function createLogger(level: string, destination?: DestinationStream, mor
   }, 250).unref();
   process.on('exit', () => {
     lines.flush();
-    if (!stdout.destroyed) stdout.flushSync();
+    try {
+      stdout.flushSync();
+    } catch {
+      // Already ended (pino's own exit handler may have closed it): nothing is left to write.
+    }
   });
   return pino(options, lines);
 }

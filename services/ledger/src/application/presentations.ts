@@ -28,6 +28,18 @@ interface Pending {
   lastAt: number;
 }
 
+/** Refusals are coalesced per tenant, termination, credential, source, channel and minute. */
+const coalescingKey = (
+  tenant: string,
+  terminationId: string,
+  credentialType: string,
+  credentialId: string,
+  source: string,
+  channel: string,
+  at: number,
+): string =>
+  `${tenant}\u0000${terminationId}\u0000${credentialType}\u0000${credentialId}\u0000${source}\u0000${channel}\u0000${Math.floor(at / 60_000)}`;
+
 /**
  * Reuse after revocation: every refusal of a credential a termination ended, coalesced per
  * credential, source and minute, then appended (`RevokedCredentialPresented`) to the
@@ -48,6 +60,22 @@ export class PresentationLog {
   refused(tenant: string, result: CheckResult, credential: PresentedCredential, channel: string, context: PresentationContext = {}): void {
     if (result.active || !result.terminationId) return;
     const at = this.now();
+    const ip = context.ip ?? null;
+    const userAgent = context.userAgent?.slice(0, 512) ?? null;
+    // A stolen credential presented again and again: its entry is counted, and no object is made.
+    const entry = this.pending.get(
+      coalescingKey(tenant, result.terminationId, credential.credentialType, credential.credentialId, 'ledger', channel, at),
+    );
+    if (
+      entry &&
+      at >= entry.lastAt &&
+      (ip === null || ip === entry.presentation.ip) &&
+      (userAgent === null || userAgent === entry.presentation.userAgent)
+    ) {
+      entry.count++;
+      entry.lastAt = at;
+      return;
+    }
     this.note(
       tenant,
       {
@@ -57,8 +85,8 @@ export class PresentationLog {
         credentialId: credential.credentialId,
         source: 'ledger',
         channel,
-        ip: context.ip ?? null,
-        userAgent: context.userAgent?.slice(0, 512) ?? null,
+        ip,
+        userAgent,
       },
       { count: 1, firstAt: at, lastAt: at },
     );
@@ -73,9 +101,7 @@ export class PresentationLog {
   }
 
   private note(tenant: string, p: Presentation, counts: { count: number; firstAt: number; lastAt: number }): void {
-    const key = [tenant, p.terminationId, p.credentialType, p.credentialId, p.source, p.channel, Math.floor(counts.firstAt / 60_000)].join(
-      '\u0000',
-    );
+    const key = coalescingKey(tenant, p.terminationId, p.credentialType, p.credentialId, p.source, p.channel, counts.firstAt);
     const entry = this.pending.get(key);
     if (entry) {
       entry.count += counts.count;
