@@ -71,7 +71,13 @@ export class GroupCommitter {
 
   private encode(toAppend: AppendRequest['events'][number]): EncodedEvent {
     const { fingerprint, body } = this.registry.encode(toAppend.event.type, toAppend.event.data);
-    return { id: toAppend.id ?? randomUUID(), type: toAppend.event.type, fingerprint, body, metadata: this.metadataText(toAppend.metadata) };
+    return {
+      id: toAppend.id ?? randomUUID(),
+      type: toAppend.event.type,
+      fingerprint,
+      body,
+      metadata: this.metadataText(toAppend.metadata),
+    };
   }
 
   /**

@@ -6,7 +6,14 @@ import { SqliteEventStore } from '@killswitch/event-store/sqlite';
 import type { CheckResult } from '@killswitch/projections';
 import { PresentationLog, presentedStream } from './presentations.ts';
 
-const REFUSED: CheckResult = { active: false, reason: 'revoked', cause: 'session_revoked', terminationId: 'term-1', revokedAt: 1, by: 's1' };
+const REFUSED: CheckResult = {
+  active: false,
+  reason: 'revoked',
+  cause: 'session_revoked',
+  terminationId: 'term-1',
+  revokedAt: 1,
+  by: 's1',
+};
 const MINUTE = 60_000;
 
 describe('PresentationLog', () => {
