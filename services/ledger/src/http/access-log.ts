@@ -1,5 +1,6 @@
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino from 'pino';
+import { routeConfigOf } from './route-config.ts';
 
 const { chindingsSym, endSym, formattersSym, hooksSym, lsCacheSym, mixinSym, needsMetadataGsym, streamSym, timeSym } = pino.symbols;
 const INFO = 30;
@@ -76,7 +77,7 @@ export class AccessLog extends LogController {
     if (direct === null || !(reply.log as FastifyBaseLogger & { isLevelEnabled(level: string): boolean }).isLevelEnabled('info'))
       return void reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
     const id = JSON.stringify(String(request.id));
-    const route = request.routeConfig?.url;
+    const route = routeConfigOf(request)?.url;
     direct.stream.write(
       `${direct.level}${direct.time()}${direct.bindings},"reqId":${id},"req":{"id":${id},"method":${quote(request.method)}${
         route === undefined ? '' : `,"route":${quote(route)}`

@@ -11,6 +11,7 @@ import { AccessLog } from './access-log.ts';
 import { ApiKeyAuthenticator } from './auth.ts';
 import { errorHandler, HttpError, notFoundHandler } from './errors.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { routeConfigOf } from './route-config.ts';
 import { checkRoutes } from './routes/check.ts';
 import { factRoutes } from './routes/facts.ts';
 import { forensicRoutes } from './routes/forensics.ts';
@@ -50,16 +51,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller, for event metadata. */
     caller(source?: string): Caller;
-    /**
-     * The matched route's config (its pattern in `url`), read once when the request arrives: every
-     * `request.routeOptions` builds a new object of the route's options, and the hooks need it 4 times.
-     */
-    routeConfig: FastifyRequest['routeOptions']['config'] | null;
   }
 }
-
-/** The matched route's config, as read once on arrival (or now, for a request failed before that). */
-export const routeConfigOf = (request: FastifyRequest) => request.routeConfig ?? request.routeOptions.config;
 
 /** Each route takes the media types it declares (JSON unless `consumes` says otherwise), nothing else. */
 function assertMediaType(request: FastifyRequest, config: FastifyContextConfig): void {
@@ -129,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    metrics.http.record(request.method, routeConfigOf(request).url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    metrics.http.record(request.method, routeConfigOf(request)?.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
   // Every route's methods, so that another method on a known path answers 405 (RFC 9110 §15.5.6).

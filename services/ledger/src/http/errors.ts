@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@killswitch/domain';
+import { routeConfigOf } from './route-config.ts';
 
 /** An error shown to the caller: a stable code, a status below 500, a message. */
 export class HttpError extends Error {
@@ -30,7 +31,7 @@ const FASTIFY_CODES: Record<string, string> = {
 
 /** Errors below 500 are shown to the caller; above, a generic message and the request id. */
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
-  const style = (request.routeConfig ?? request.routeOptions.config)?.idpErrors;
+  const style = routeConfigOf(request)?.idpErrors;
   const send = (given: number, code: string, message: string) => {
     // Protocol endpoints answer in their spec's error shape: the IdP parses those, not ours. Their
     // specs have no 415: a body they cannot read is an invalid request (400).
