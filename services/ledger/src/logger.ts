@@ -23,12 +23,9 @@ export function createLogger(level: string, destination?: DestinationStream, mor
   // per line, which under load cost more than the requests themselves. Flushed at exit.
   const stdout = pino.destination({ dest: 1, sync: false, minLength: 4096 });
   const lines = new LinesPerTurn(stdout);
-  setInterval(() => {
-    lines.flush();
-    stdout.flush();
-  }, 250).unref();
+  setInterval(() => lines.flush(), 250).unref();
   process.on('exit', () => {
-    lines.flush();
+    lines.handOver();
     try {
       stdout.flushSync();
     } catch {
@@ -48,18 +45,26 @@ class LinesPerTurn {
   private lines: string[] = [];
   private scheduled = false;
 
-  constructor(private readonly destination: { write(chunk: string): unknown }) {}
+  constructor(private readonly destination: { write(chunk: string): unknown; flush?(callback: (error?: Error) => void): void }) {}
 
   write(line: string): boolean {
     this.lines.push(line);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flush);
+      setImmediate(this.handOver);
     }
     return true;
   }
 
-  readonly flush = (): void => {
+  /** pino's `logger.flush(callback)`: the lines held here, then the destination's own buffer. */
+  flush(callback: (error?: Error) => void = () => {}): void {
+    this.handOver();
+    if (this.destination.flush) this.destination.flush(callback);
+    else callback();
+  }
+
+  /** Gives the lines held so far to the destination, in one write. */
+  readonly handOver = (): void => {
     this.scheduled = false;
     if (this.lines.length === 0) return;
     const joined = this.lines.length === 1 ? (this.lines[0] as string) : this.lines.join('');
