@@ -13,7 +13,7 @@ import {
 } from '../types.ts';
 import { GroupCommitter } from './append.ts';
 import { openDatabase } from './open.ts';
-import { toRecordedEvent, type EventRow } from './rows.ts';
+import { EVENT_COLUMNS, rawToRecordedEvent, toRecordedEvent, type EventRow, type RawEventRow } from './rows.ts';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:' for tests that need no durability. */
@@ -51,7 +51,7 @@ export class SqliteEventStore implements EventStore {
     this.registry = options.registry ?? SchemaRegistry.load('events');
     this.pollMs = options.pollMs ?? 50;
     this.committer = new GroupCommitter(this.db, this.registry, options.now ?? Date.now, (head, rows) => this.committed(head, rows));
-    this.readAllStmt = this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
+    this.readAllStmt = this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true);
     this.readStreamStmt = this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?');
     this.headStmt = this.db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck();
     this.head = Number(this.headStmt.get());
@@ -76,8 +76,9 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: { after: number; maxCount: number }): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const rows = this.recentRows(options.after, options.maxCount) ?? (this.readAllStmt.all(options.after, options.maxCount) as EventRow[]);
-    return rows.map((row) => toRecordedEvent(this.registry, row));
+    const recent = this.recentRows(options.after, options.maxCount);
+    if (recent) return recent.map((row) => toRecordedEvent(this.registry, row));
+    return (this.readAllStmt.all(options.after, options.maxCount) as RawEventRow[]).map((row) => rawToRecordedEvent(this.registry, row));
   }
 
   /**
