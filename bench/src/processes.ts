@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ledgerEntry } from '@killswitch/testing';
+import { LEDGER_ENV, ledgerEntry } from '@killswitch/testing';
 
 const LOAD = fileURLToPath(new URL('./peers/load.ts', import.meta.url));
 
@@ -29,7 +29,7 @@ export async function freePort(): Promise<number> {
 export async function startLedger(config: string, port: number, profileDir?: string): Promise<{ child: ChildProcess; url: string }> {
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawn(process.execPath, [...profile, await ledgerEntry()], {
-    env: { ...process.env, KILLSWITCH_CONFIG: config },
+    env: { ...LEDGER_ENV, ...process.env, KILLSWITCH_CONFIG: config },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -49,7 +49,10 @@ export async function benchScale(events: number): Promise<void> {
   report(`Scale: ${fmt(full.events)} events through the HTTP API, ${fmt(full.liveTokens)} live tokens (ledger in its own process)`, [
     row('ingest, durable', (f) => `${fmt(f.ingestFactsPerSecond)} facts/s`),
     row('ledger RSS after ingest', (f) => `${fmt(f.rssAfterIngestMb)} MB`),
-    row('  of which (main thread heap / new space / external / the rest)', (f) => f.memoryAfterIngest),
+    row(
+      '  of which (main thread heap / its new space / external / read-model thread heap / code and libraries / the rest)',
+      (f) => f.memoryAfterIngest,
+    ),
     row('ledger RSS 10 s later, idle', (f) => `${fmt(f.rssIdleMb)} MB`),
     row('ledger RSS after a restart (snapshot + tail)', (f) => `${fmt(f.rssAfterRestartMb)} MB`),
     row('RSS growth per live token (whole process, upper bound)', (f) => `${fmt(f.rssGrowthPerLiveTokenBytes)} B`),
@@ -139,7 +142,7 @@ async function measure(events: number): Promise<Figures> {
     const ingestSeconds = (performance.now() - started) / 1000;
     const ingested = await waitReady(server.url);
     const rss = rssMb(server.child);
-    const memoryAfterIngest = await memoryBreakdown(server.url, rss);
+    const memoryAfterIngest = await memoryBreakdown(server.url, server.child.pid, rss);
     // The durable read models follow on their own thread: how far behind the ingest they finished.
     const lagStarted = performance.now();
     await waitDurable(server.url, ingested);
@@ -223,16 +226,22 @@ function rssMb(child: ChildProcess): number {
 /**
  * Where the RSS is, from the ledger's own metrics: the main thread's JavaScript heap (committed;
  * its young generation apart), memory held outside it (buffers, typed arrays), and the rest
- * (SQLite's page caches, the read-model thread, code, malloc's free lists).
+ * (SQLite's page caches, code, malloc's free lists); the read-model writer thread's heap
+ * (its own metric), and the pages mapped from files (node's code and libraries).
  */
-async function memoryBreakdown(url: string, rssMbNow: number): Promise<string> {
+async function memoryBreakdown(url: string, pid: number | undefined, rssMbNow: number): Promise<string> {
   const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } });
   const text = await response.text();
   const metric = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN) / 1024 / 1024;
   const heap = metric(/^killswitch_nodejs_heap_size_total_bytes (\S+)/m);
   const young = metric(/^killswitch_nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m);
   const external = metric(/^killswitch_nodejs_external_memory_bytes (\S+)/m);
-  return `${fmt(heap)} MB / ${fmt(young)} MB / ${fmt(external)} MB / ${fmt(rssMbNow - heap - external)} MB`;
+  const writer = metric(/^killswitch_read_model_writer_heap_bytes (\S+)/m);
+  // Pages mapped from files (node's own code, shared libraries): what any Node process holds.
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const file = Number(/RssFile:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const rest = rssMbNow - heap - external - writer - file;
+  return `${fmt(heap)} MB / ${fmt(young)} MB / ${fmt(external)} MB / ${fmt(writer)} MB / ${fmt(file)} MB / ${fmt(rest)} MB`;
 }
 
 async function timed(count: number, request: (i: number) => Promise<{ status: number }>): Promise<{ p50: number; p99: number }> {

@@ -302,8 +302,8 @@ describe('the graph’s history on disk', () => {
     expect([...(index()?.sessions.keys() ?? [])].sort()).toEqual(['child', 'now']); // the index keeps no ended session
     expect(index()?.tokens.size).toBe(1); // child-rt
     expect(index()?.tokens.originCount).toBe(2); // child's (held by its session and its token) and now's
-    expect(index()?.tokens.profileCount).toBe(1); // child-rt's strings: refresh, reference, bearer, its session
-    expect(index()?.tokens.internedCount).toBe(4);
+    expect(index()?.tokens.profileCount).toBe(1); // child-rt's strings: refresh, reference, bearer, and its origin's session
+    expect(index()?.tokens.internedCount).toBe(3); // its session id is its origin's: not interned again
     expect(index()?.dense.sessions.size).toBe(3); // child's lineage (child, parent) and now
     expect([...(graph()?.sessions.keys() ?? [])].sort()).toEqual(['child', 'now', 'parent']); // the parent waits for its child
     expect(graph()?.agents.size).toBe(0);

@@ -17,6 +17,12 @@ export interface LedgerProcess {
 }
 
 /**
+ * What `npm start` sets in the ledger's environment (see the README's "Process memory"): glibc maps
+ * allocations of 1 MiB and more on their own and gives them back when they are freed.
+ */
+export const LEDGER_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '1048576' };
+
+/**
  * Starts the ledger as a real process (as `npm start` does) with a configuration file, and
  * resolves with its address once it listens, that is once its projections have caught up.
  */
@@ -24,7 +30,7 @@ export async function startLedgerProcess(config: string, nodeOptions: readonly s
   const entry = await ledgerEntry();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeOptions, entry], {
-      env: { ...process.env, KILLSWITCH_CONFIG: config },
+      env: { ...LEDGER_ENV, ...process.env, KILLSWITCH_CONFIG: config },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

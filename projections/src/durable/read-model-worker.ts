@@ -5,6 +5,7 @@
  * The main thread only tells it how far the store has gone: no event is copied between threads,
  * and the decoding and the writes cost no request any time.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventStore } from '@killswitch/event-store';
 import { SqliteEventStore } from '@killswitch/event-store/sqlite';
@@ -40,7 +41,7 @@ async function catchUp(): Promise<void> {
     const events = await store.readAll({ after: db.checkpoint, maxCount: BATCH });
     if (events.length === 0) break;
     db.apply(events);
-    port?.postMessage({ type: 'applied', position: db.checkpoint });
+    port?.postMessage({ type: 'applied', position: db.checkpoint, heapBytes: getHeapStatistics().total_heap_size });
   }
 }
 

@@ -4,7 +4,10 @@ import { ReadModelDb } from './read-model-db.ts';
 import type { WriterData } from './read-model-worker.ts';
 
 type Reply =
-  { type: 'ready'; checkpoint: number } | { type: 'applied'; position: number } | { type: 'failed'; message: string } | { type: 'closed' };
+  | { type: 'ready'; checkpoint: number }
+  | { type: 'applied'; position: number; heapBytes: number }
+  | { type: 'failed'; message: string }
+  | { type: 'closed' };
 
 /**
  * The durable read models, written by their own thread, which follows the event store on its own
@@ -68,6 +71,9 @@ export class ThreadedReadModels {
     return this;
   }
 
+  /** The writer thread's JavaScript heap (committed), as of its last batch: it is not in the main thread's. */
+  writerHeapBytes = 0;
+
   /** The position every read model has committed. */
   get checkpoint(): number {
     return this.committed;
@@ -107,6 +113,7 @@ export class ThreadedReadModels {
     if (reply.type === 'applied') {
       this.failure = null; // the writer retries from its checkpoint on the next head: a failed batch is not final
       this.committed = Math.max(this.committed, reply.position);
+      this.writerHeapBytes = reply.heapBytes;
       const ready = this.waiters.filter((w) => w.position <= this.committed);
       this.waiters = this.waiters.filter((w) => w.position > this.committed);
       for (const waiter of ready) waiter.resolve();

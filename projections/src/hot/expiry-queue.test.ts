@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ExpiryQueue } from './expiry-queue.ts';
+import { deserialize, serialize } from 'node:v8';
+import { reviveInstance } from '../projection.ts';
+import { ExpiryQueue, SlotQueue } from './expiry-queue.ts';
 
 describe('expiry queue', () => {
   it('pops keys in bucket order, only below the given bucket, each once', () => {
@@ -28,5 +30,25 @@ describe('expiry queue', () => {
     const expected = [...buckets].sort((a, b) => a.bucket - b.bucket).map((b) => b.bucket);
     const byKey = new Map(buckets.map((b) => [b.key, b.bucket]));
     expect(popped.map((k) => byKey.get(k))).toEqual(expected);
+  });
+
+  it('a slot queue pops the same slots in the same order as a plain queue, through growth and a structured clone', () => {
+    const slots = new SlotQueue();
+    const plain = new ExpiryQueue<number>();
+    for (let slot = 0; slot < 5000; slot++) {
+      const bucket = (slot * 7919) % 97;
+      slots.add(bucket, slot);
+      plain.add(bucket, slot);
+    }
+    const popped = (queue: SlotQueue, below: number) => {
+      const out: number[] = [];
+      queue.popBefore(below, (slot) => out.push(slot));
+      return out;
+    };
+    expect(popped(slots, 40)).toEqual(plain.popBefore(40));
+    expect(slots.size).toBe(plain.size);
+    const clone = reviveInstance(SlotQueue, deserialize(serialize(slots)));
+    expect(popped(clone, 1000)).toEqual(plain.popBefore(1000));
+    expect(clone.size).toBe(0);
   });
 });

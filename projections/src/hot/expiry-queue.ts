@@ -1,4 +1,5 @@
 import { reviveInstance } from '../projection.ts';
+import { grown } from './interned-ids.ts';
 
 /**
  * Keys grouped by expiry bucket and popped in expiry order, so that an entry leaves memory when
@@ -15,14 +16,14 @@ export class ExpiryQueue<K> {
       return;
     }
     this.buckets.set(bucket, [key]);
-    this.push(bucket);
+    heapPush(this.heap, bucket);
   }
 
   /** Removes and returns every key of the buckets strictly below `bucket`, earliest first. */
   popBefore(bucket: number): K[] {
     const out: K[] = [];
     while (this.heap.length > 0 && (this.heap[0] as number) < bucket) {
-      const top = this.pop();
+      const top = heapPop(this.heap);
       for (const key of this.buckets.get(top) ?? []) out.push(key);
       this.buckets.delete(top);
     }
@@ -35,39 +36,79 @@ export class ExpiryQueue<K> {
     for (const keys of this.buckets.values()) n += keys.length;
     return n;
   }
+}
 
-  private push(value: number): void {
-    const heap = this.heap;
-    heap.push(value);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if ((heap[parent] as number) <= value) break;
-      heap[i] = heap[parent] as number;
-      i = parent;
-    }
-    heap[i] = value;
+/** One bucket of a `SlotQueue`: slot numbers, packed. */
+interface SlotBucket {
+  slots: Int32Array;
+  length: number;
+}
+
+/**
+ * An `ExpiryQueue` of token-table slots, each bucket packed in an Int32Array: 4 bytes a live
+ * token instead of a JavaScript array's 8 (and its growth slack).
+ */
+export class SlotQueue {
+  private readonly buckets = new Map<number, SlotBucket>();
+  private readonly heap: number[] = [];
+
+  add(bucket: number, slot: number): void {
+    let into = this.buckets.get(bucket);
+    if (!into) {
+      into = { slots: new Int32Array(16), length: 0 };
+      this.buckets.set(bucket, into);
+      heapPush(this.heap, bucket);
+    } else if (into.length === into.slots.length) into.slots = grown(into.slots, into.length * 2);
+    into.slots[into.length++] = slot;
   }
 
-  private pop(): number {
-    const heap = this.heap;
-    const top = heap[0] as number;
-    const last = heap.pop() as number;
-    if (heap.length > 0) {
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= heap.length) break;
-        const right = left + 1;
-        const child = right < heap.length && (heap[right] as number) < (heap[left] as number) ? right : left;
-        if ((heap[child] as number) >= last) break;
-        heap[i] = heap[child] as number;
-        i = child;
-      }
-      heap[i] = last;
+  /** Calls `each` with every slot of the buckets strictly below `bucket` (earliest first), and drops them. */
+  popBefore(bucket: number, each: (slot: number) => void): void {
+    while (this.heap.length > 0 && (this.heap[0] as number) < bucket) {
+      const top = heapPop(this.heap);
+      const popped = this.buckets.get(top);
+      this.buckets.delete(top);
+      if (popped) for (let i = 0; i < popped.length; i++) each(popped.slots[i] as number);
     }
-    return top;
   }
+
+  /** Slots still waiting (for structural checks). */
+  get size(): number {
+    let n = 0;
+    for (const bucket of this.buckets.values()) n += bucket.length;
+    return n;
+  }
+}
+
+function heapPush(heap: number[], value: number): void {
+  heap.push(value);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if ((heap[parent] as number) <= value) break;
+    heap[i] = heap[parent] as number;
+    i = parent;
+  }
+  heap[i] = value;
+}
+
+function heapPop(heap: number[]): number {
+  const top = heap[0] as number;
+  const last = heap.pop() as number;
+  if (heap.length > 0) {
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= heap.length) break;
+      const right = left + 1;
+      const child = right < heap.length && (heap[right] as number) < (heap[left] as number) ? right : left;
+      if ((heap[child] as number) >= last) break;
+      heap[i] = heap[child] as number;
+      i = child;
+    }
+    heap[i] = last;
+  }
+  return top;
 }
 
 const BUCKET_MS = 60_000;
@@ -81,4 +122,9 @@ export const clockBucket = (clock: number) => Math.floor(clock / BUCKET_MS);
 /** Per-tenant expiry queues back from a hot snapshot's structured clone. */
 export function reviveExpiries<K>(data: Map<string, ExpiryQueue<K>>): Map<string, ExpiryQueue<K>> {
   return new Map([...data].map(([tenant, queue]) => [tenant, reviveInstance(ExpiryQueue<K>, queue)]));
+}
+
+/** Per-tenant slot queues back from a hot snapshot's structured clone. */
+export function reviveSlotQueues(data: Map<string, SlotQueue>): Map<string, SlotQueue> {
+  return new Map([...data].map(([tenant, queue]) => [tenant, reviveInstance(SlotQueue, queue)]));
 }

@@ -76,4 +76,25 @@ describe('the token table', () => {
     const clone = TokenTable.revive(deserialize(serialize(table)));
     expect(listed(clone)).toEqual(expected);
   });
+
+  it("stores a session or agent id that is the origin's nearest one by reference: sessions share profiles", () => {
+    const table = new TokenTable();
+    const origin = (session: string, agent?: string) =>
+      table.originOf(`${session}/${agent}`, () => ({
+        userId: 'u',
+        lineage: { sessions: [session, 'parent'], agents: agent ? [agent] : [], grants: [], deviceId: null },
+      }));
+    const minted = (sessionId: string, agentId: string | null = null) => ({ ...fields(1), sessionId, agentId });
+    for (let s = 0; s < 100; s++) table.set(`t${s}`, origin(`s${s}`), minted(`s${s}`));
+    for (let s = 0; s < 100; s++) table.set(`a${s}`, origin(`s${s}`, `ag${s}`), minted(`s${s}`, `ag${s}`));
+    table.set('elsewhere', origin('s1'), minted('another')); // not the origin's session: interned as it is
+    expect(table.profileCount).toBe(3);
+    expect(table.get('t42')).toMatchObject({ sessionId: 's42', agentId: null });
+    expect(table.get('a42')).toMatchObject({ sessionId: 's42', agentId: 'ag42' });
+    expect(table.get('elsewhere')?.sessionId).toBe('another');
+    const clone = TokenTable.revive(deserialize(serialize(table)));
+    expect(clone.toMap()).toEqual(table.toMap());
+    for (let s = 0; s < 100; s++) table.delete(`t${s}`);
+    expect(table.get('a7')).toMatchObject({ sessionId: 's7', agentId: 'ag7' });
+  });
 });

@@ -2,12 +2,9 @@ import type { Lineage } from '@killswitch/domain';
 import type { TokenMintedTypes } from '@killswitch/schemas';
 import { reviveInstance } from '../projection.ts';
 import { IdIndex } from './id-index.ts';
+import { lineageKey } from './lineage-interner.ts';
 import { ProfileTable } from './profile-table.ts';
 import { grown, InternedIds } from './interned-ids.ts';
-
-/** A lineage as a string key (interning, origin keys). */
-export const lineageKey = (lineage: Lineage) =>
-  `${lineage.sessions.join('\u0001')}\u0000${lineage.agents.join('\u0001')}\u0000${lineage.grants.join('\u0001')}\u0000${lineage.deviceId ?? ''}`;
 
 /**
  * Interned strings by small id (-1 is null): a value repeated by many tokens is held once. Each
@@ -67,6 +64,12 @@ export type TableToken<O extends PlainOrigin = PlainOrigin> = TokenFields & O;
 const STRING_COLUMNS = ['kind', 'format', 'binding', 'bindingThumbprint', 'clientId', 'scope', 'sessionId', 'agentId'] as const;
 /** Where each string column sits in a slot's stride. */
 export const COLUMN = Object.fromEntries(STRING_COLUMNS.map((name, i) => [name, i])) as Record<(typeof STRING_COLUMNS)[number], number>;
+
+/** A profile's value for "the origin's own": its nearest session (`sessionId`) or agent (`agentId`). */
+const OF_ORIGIN = -3;
+/** The id column `column` of a token shares with its origin's lineage, if any. */
+const nearest = (lineage: Lineage, column: number): string | undefined =>
+  column === COLUMN.sessionId ? lineage.sessions[0] : column === COLUMN.agentId ? lineage.agents[0] : undefined;
 
 /**
  * The live tokens of a tenant, by column: a slot per token in typed arrays (times, origin, and
@@ -319,7 +322,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     this.expiresAt[slot] = fields.expiresAt;
     this.issuedAt[slot] = fields.issuedAt;
     const before = this.profile[slot] as number;
-    this.profile[slot] = this.profileOf(fields);
+    this.profile[slot] = this.profileOf(fields, (this.origins[origin] as O).lineage);
     if (replaced) {
       this.releaseProfile(before);
       this.releaseOrigin(previous);
@@ -327,20 +330,25 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     return slot;
   }
 
-  /** The profile holding these fields' strings, held once more: found by content, or made. */
-  private profileOf(fields: TokenFields): number {
+  /**
+   * The profile holding these fields' strings, held once more: found by content, or made. A
+   * session id (agent id) that is the origin's nearest session (agent) is stored as `OF_ORIGIN`:
+   * the tokens of one session share a profile with every other session's, not one per session.
+   */
+  private profileOf(fields: TokenFields, lineage: Lineage): number {
     const { scratch, stride, pool } = this;
     let known = true;
     for (let i = 0; i < stride; i++) {
       const value = fields[STRING_COLUMNS[i] as (typeof STRING_COLUMNS)[number]];
-      const id = value === null ? -1 : pool.peek(value);
+      const id = value === null ? -1 : value === nearest(lineage, i) ? OF_ORIGIN : pool.peek(value);
       if (id === -2) known = false;
       scratch[i] = id;
     }
     let profile = known ? this.profiles.find(scratch) : -1;
     if (profile < 0) {
       // A new profile holds each of its strings once.
-      for (let i = 0; i < stride; i++) scratch[i] = pool.id(fields[STRING_COLUMNS[i] as (typeof STRING_COLUMNS)[number]]);
+      for (let i = 0; i < stride; i++)
+        if (scratch[i] !== OF_ORIGIN) scratch[i] = pool.id(fields[STRING_COLUMNS[i] as (typeof STRING_COLUMNS)[number]]);
       profile = this.profiles.add(scratch);
     }
     this.profiles.retain(profile);
@@ -432,7 +440,9 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
 
   /** String column `column` (an index into `STRING_COLUMNS`) of a slot. */
   stringAt(slot: number, column: number): string | null {
-    return column < this.stride ? this.pool.value(this.profiles.value(this.profile[slot] as number, column)) : null;
+    if (column >= this.stride) return null;
+    const id = this.profiles.value(this.profile[slot] as number, column);
+    return id === OF_ORIGIN ? (nearest(this.originAt(slot).lineage, column) as string) : this.pool.value(id);
   }
 
   // No closures or spreads here: this runs once per token a blast radius or a receipt reads.

@@ -1,7 +1,15 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData, EventType } from '@killswitch/schemas';
 import { canonical, tenantState, type Projection } from '../projection.ts';
-import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue, reviveExpiries } from '../hot/expiry-queue.ts';
+import {
+  clockBucket,
+  EXPIRY_GRACE_MS,
+  expiryBucket,
+  ExpiryQueue,
+  reviveExpiries,
+  reviveSlotQueues,
+  SlotQueue,
+} from '../hot/expiry-queue.ts';
 import { TenantRevocationIndex, type RevocationStatusState } from './state.ts';
 
 export { EXPIRY_GRACE_MS } from '../hot/expiry-queue.ts';
@@ -21,7 +29,7 @@ export const REVOCATION_FEED_TYPES: ReadonlySet<EventType> = new Set([
 
 export const revocationStatus: Projection<RevocationStatusState> = {
   name: 'revocation-status',
-  initialState: () => ({ tenants: new Map(), expiries: new Map(), clock: 0 }),
+  initialState: () => ({ tenants: new Map(), expiries: new Map(), revokedExpiries: new Map(), clock: 0 }),
   evolve(state, recorded) {
     const index = tenantState(state.tenants, recorded.metadata.tenant, () => new TenantRevocationIndex());
     if (REVOCATION_FEED_TYPES.has(recorded.event.type)) {
@@ -37,7 +45,8 @@ export const revocationStatus: Projection<RevocationStatusState> = {
     const state = data as RevocationStatusState;
     return {
       tenants: new Map([...state.tenants].map(([tenant, index]) => [tenant, TenantRevocationIndex.revive(index)])),
-      expiries: reviveExpiries(state.expiries),
+      expiries: reviveSlotQueues(state.expiries),
+      revokedExpiries: reviveExpiries(state.revokedExpiries),
       clock: state.clock,
     };
   },
@@ -71,14 +80,14 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
       const d = event.data;
       const own = index.internLineage({ sessions: [d.sessionId, ...d.ancestors], agents: [], grants: [], deviceId: d.deviceId });
       index.startSession(d.sessionId, d.userId, own, d.startedAt, d.expiresAt);
-      if (d.expiresAt !== null) index.ends.add(expiryBucket(Math.max(d.expiresAt, recorded.recordedAt)), `session:${d.sessionId}`);
+      if (d.expiresAt !== null) index.ends.add(expiryBucket(Math.max(d.expiresAt, recorded.recordedAt)), d.sessionId);
       return;
     }
     case 'SessionEnded': {
       const session = index.sessions.get(event.data.sessionId);
       if (session && !session.ended) {
         session.ended = true;
-        index.ends.add(expiryBucket(recorded.recordedAt), `session:${event.data.sessionId}`);
+        index.ends.add(expiryBucket(recorded.recordedAt), event.data.sessionId);
       }
       return;
     }
@@ -89,7 +98,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
       return;
     }
     case 'AgentEnded':
-      if (index.agents.has(event.data.agentId)) index.ends.add(expiryBucket(recorded.recordedAt), `agent:${event.data.agentId}`);
+      if (index.agents.has(event.data.agentId)) index.agentEnds.add(expiryBucket(recorded.recordedAt), event.data.agentId);
       return;
     case 'TokenMinted': {
       const d = event.data;
@@ -108,7 +117,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
         sessionId: d.sessionId,
         agentId: d.agentId,
       });
-      scheduleExpiry(state, recorded.metadata.tenant, slot, d.expiresAt);
+      tenantState(state.expiries, recorded.metadata.tenant, () => new SlotQueue()).add(expiryBucket(d.expiresAt), slot);
       index.forgetReleased(); // a token minted again under another origin may free the old one
       return;
     }
@@ -152,12 +161,9 @@ function applyRevocation(state: RevocationStatusState, index: TenantRevocationIn
   if (type === 'SESSION') index.sessionFlags.add(index.dense.sessions.acquire(id));
   else if (type === 'AGENT') index.agentFlags.add(index.dense.agents.acquire(id));
   else if (type === 'GRANT') index.grantFlags.add(index.dense.grants.acquire(id));
-  if (type === 'TOKEN' && d.expiresAt !== null) scheduleExpiry(state, tenant, id, d.expiresAt);
-}
-
-/** A live token is scheduled by its slot in the token table; a revoked token's entry by its id. */
-function scheduleExpiry(state: RevocationStatusState, tenant: string, key: number | string, expiresAt: number): void {
-  tenantState(state.expiries, tenant, () => new ExpiryQueue<number | string>()).add(expiryBucket(expiresAt), key);
+  // A revoked token's entry leaves with its expiry (a live token is scheduled by its slot when minted).
+  if (type === 'TOKEN' && d.expiresAt !== null)
+    tenantState(state.revokedExpiries, tenant, () => new ExpiryQueue<string>()).add(expiryBucket(d.expiresAt), id);
 }
 
 /**
@@ -166,22 +172,24 @@ function scheduleExpiry(state: RevocationStatusState, tenant: string, key: numbe
  */
 function sweepExpired(state: RevocationStatusState): void {
   const current = clockBucket(state.clock);
-  for (const index of state.tenants.values()) for (const key of index.ends.popBefore(current)) index.leaveIfEnded(key, current);
+  for (const index of state.tenants.values()) {
+    for (const id of index.ends.popBefore(current)) index.leaveIfEnded(id, current);
+    for (const id of index.agentEnds.popBefore(current)) index.agentLeaves(id);
+  }
+  const expired = (expiresAt: number) => expiryBucket(expiresAt) < current;
   for (const [tenant, queue] of state.expiries) {
+    const tokens = state.tenants.get(tenant)?.tokens;
+    if (tokens) queue.popBefore(current, (slot) => tokens.evictIfExpired(slot, expired));
+  }
+  for (const [tenant, queue] of state.revokedExpiries) {
     const index = state.tenants.get(tenant);
     if (!index) continue;
-    const tokens = index.tokens;
-    const expired = (expiresAt: number) => expiryBucket(expiresAt) < current;
-    for (const key of queue.popBefore(current)) {
-      if (typeof key === 'number') {
-        tokens.evictIfExpired(key, expired);
-        continue;
-      }
-      const slot = tokens.slot(key);
-      if (slot >= 0) tokens.evictIfExpired(slot, expired);
-      const revoked = index.revokedTokens.get(key);
-      if (revoked?.expiresAt != null && expiryBucket(revoked.expiresAt) < current) index.revokedTokens.delete(key);
+    for (const id of queue.popBefore(current)) {
+      const slot = index.tokens.slot(id);
+      if (slot >= 0) index.tokens.evictIfExpired(slot, expired);
+      const revoked = index.revokedTokens.get(id);
+      if (revoked?.expiresAt != null && expiryBucket(revoked.expiresAt) < current) index.revokedTokens.delete(id);
     }
-    index.forgetReleased();
   }
+  for (const index of state.tenants.values()) index.forgetReleased();
 }

@@ -1,9 +1,9 @@
 import type { Lineage, Revocation, RevocationLookups } from '@killswitch/domain';
-import { ExpiryQueue, expiryBucket } from '../hot/expiry-queue.ts';
+import { ExpiryQueue, expiryBucket, type SlotQueue } from '../hot/expiry-queue.ts';
 import { reviveInstance } from '../projection.ts';
-import { lineageKey, TokenTable, type PlainOrigin, type TableToken } from '../hot/token-table.ts';
+import { LineageInterner } from '../hot/lineage-interner.ts';
+import { TokenTable, type PlainOrigin, type TableToken } from '../hot/token-table.ts';
 
-export { lineageKey } from '../hot/token-table.ts';
 import { DenseIds, FlagArray, InstantArray } from './dense.ts';
 
 export interface RevokedEntry extends Revocation {
@@ -76,11 +76,13 @@ export class TenantRevocationIndex implements RevocationLookups {
   readonly revokedTokens = new Map<string, RevokedEntry>();
   readonly sessions = new Map<string, IndexedSession>();
   /**
-   * Sessions and agents (`session:id`, `agent:id`) by the expiry bucket of when they end (a
-   * session's expiry, or a recorded end): a node leaves the index once it has ended or expired,
-   * grace included. Its tokens keep their own origin; revocations of it are kept as they are.
+   * Sessions by the expiry bucket of when they end (their expiry, or a recorded end): a session
+   * leaves the index once it has ended or expired, grace included. Its tokens keep their own
+   * origin; revocations of it are kept as they are.
    */
   readonly ends = new ExpiryQueue<string>();
+  /** Agents by the expiry bucket of their recorded end: they leave the index then. */
+  readonly agentEnds = new ExpiryQueue<string>();
   readonly agents = new Map<string, IndexedIssued>();
   /** Live tokens, by column (see `TokenTable`). */
   readonly tokens = new TokenTable<TokenOrigin>();
@@ -108,12 +110,14 @@ export class TenantRevocationIndex implements RevocationLookups {
   static revive(data: unknown): TenantRevocationIndex {
     const index = reviveInstance(TenantRevocationIndex, data);
     (index as unknown as { tokens: TokenTable<TokenOrigin> }).tokens = TokenTable.revive<TokenOrigin>(index.tokens);
-    (index as unknown as { ends: ExpiryQueue<string> }).ends = reviveInstance(ExpiryQueue<string>, index.ends);
+    for (const key of ['ends', 'agentEnds'] as const)
+      (index as unknown as Record<typeof key, ExpiryQueue<string>>)[key] = reviveInstance(ExpiryQueue<string>, index[key]);
     for (const kind of Object.keys(index.dense) as Array<keyof TenantRevocationIndex['dense']>)
       index.dense[kind] = reviveInstance(DenseIds, index.dense[kind]);
     const mutable = index as unknown as Record<string, unknown>;
     for (const key of ['userCutoffs', 'deviceCutoffs']) mutable[key] = reviveInstance(InstantArray, mutable[key]);
     for (const key of ['sessionFlags', 'agentFlags', 'grantFlags']) mutable[key] = reviveInstance(FlagArray, mutable[key]);
+    mutable.lineages = LineageInterner.revive(mutable.lineages);
     return index;
   }
 
@@ -149,24 +153,20 @@ export class TenantRevocationIndex implements RevocationLookups {
     this.forgetReleased();
   }
 
-  /**
-   * A session or agent (`session:id`, `agent:id`) leaves the index once it has ended by `current`
-   * (an expiry bucket); its tokens, if any still live, keep its origin.
-   */
-  leaveIfEnded(key: string, current: number): void {
-    if (key.startsWith('agent:')) {
-      const id = key.slice('agent:'.length);
-      const agent = this.agents.get(id);
-      if (!agent) return;
-      this.agents.delete(id);
-      this.tokens.releaseOrigin(agent.origin);
-      return;
-    }
-    const id = key.slice('session:'.length);
-    const session = this.sessions.get(id);
+  /** A session leaves the index once it has ended or expired by `current` (an expiry bucket); its tokens, if any still live, keep its origin. */
+  leaveIfEnded(sessionId: string, current: number): void {
+    const session = this.sessions.get(sessionId);
     if (!session || !(session.ended || (session.expiresAt !== null && expiryBucket(session.expiresAt) < current))) return;
-    this.sessions.delete(id);
+    this.sessions.delete(sessionId);
     this.tokens.releaseOrigin(session.origin);
+  }
+
+  /** An agent that has ended leaves the index; its tokens, if any still live, keep its origin. */
+  agentLeaves(agentId: string): void {
+    const agent = this.agents.get(agentId);
+    if (!agent) return;
+    this.agents.delete(agentId);
+    this.tokens.releaseOrigin(agent.origin);
   }
 
   /**
@@ -185,8 +185,7 @@ export class TenantRevocationIndex implements RevocationLookups {
       release(sessions, origin.ds0, origin.dsRest);
       release(agents, origin.da0, origin.daRest);
       release(grants, origin.dg0, origin.dgRest);
-      const key = lineageKey(origin.lineage);
-      if (this.lineages.get(key) === origin.lineage) this.lineages.delete(key);
+      this.lineages.forget(origin.lineage);
     }
   }
 
@@ -220,22 +219,24 @@ export class TenantRevocationIndex implements RevocationLookups {
    * Tokens minted in one session (or by one agent) share one lineage object and its id strings,
    * so a check touches memory that is already in cache: most of its cost is cache misses.
    */
-  private readonly lineages = new Map<string, Lineage>();
+  private readonly lineages = new LineageInterner();
   private readonly users = new Map<string, string>();
 
   internLineage(lineage: Lineage): Lineage {
-    const key = lineageKey(lineage);
-    let shared = this.lineages.get(key);
-    if (!shared) {
-      shared = Object.freeze({
-        sessions: copyIds(lineage.sessions),
-        agents: copyIds(lineage.agents),
-        grants: copyIds(lineage.grants),
-        deviceId: lineage.deviceId,
-      });
-      this.lineages.set(key, shared);
-    }
-    return shared;
+    return this.lineages.intern(lineage, (given) =>
+      Object.freeze({
+        sessions: copyIds(given.sessions),
+        agents: copyIds(given.agents),
+        grants: copyIds(given.grants),
+        deviceId: given.deviceId === null ? null : this.internDevice(given.deviceId),
+      }),
+    );
+  }
+
+  /** The device id string the index already holds (its dense id's name): one per device, not one per session. */
+  private internDevice(deviceId: string): string {
+    const devices = this.dense.devices;
+    return devices.nameOf(devices.of(deviceId)) as string;
   }
 
   internUser(userId: string): string {
@@ -267,8 +268,10 @@ export class TenantRevocationIndex implements RevocationLookups {
 
 export interface RevocationStatusState {
   readonly tenants: Map<string, TenantRevocationIndex>;
-  /** Per tenant, by expiry bucket, popped in expiry order: live tokens' slots in the token table, revoked tokens' ids. */
-  readonly expiries: Map<string, ExpiryQueue<number | string>>;
+  /** Per tenant, by expiry bucket, popped in expiry order: live tokens' slots in the token table. */
+  readonly expiries: Map<string, SlotQueue>;
+  /** Per tenant, by expiry bucket: the ids of tokens revoked one by one, whose entries leave with their expiry. */
+  readonly revokedExpiries: Map<string, ExpiryQueue<string>>;
   /** Recorded time of the latest event applied: the projection's own notion of "now". */
   clock: number;
 }

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
-import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue, reviveExpiries } from '../hot/expiry-queue.ts';
+import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, reviveSlotQueues, SlotQueue } from '../hot/expiry-queue.ts';
 import { canonical, tenantState, type Projection } from '../projection.ts';
 import { TenantGraph } from './tenant-graph.ts';
 
@@ -13,7 +13,7 @@ import { TenantGraph } from './tenant-graph.ts';
 export interface SessionGraphState {
   readonly tenants: Map<string, TenantGraph>;
   /** Per tenant, live tokens' slots (in the graph's token table) by expiry bucket. */
-  readonly expiries: Map<string, ExpiryQueue<number>>;
+  readonly expiries: Map<string, SlotQueue>;
   clock: number;
 }
 
@@ -31,7 +31,7 @@ export const sessionGraph: Projection<SessionGraphState> = {
         const d = event.data;
         const slot = graph.tokens.add(d, d.userId, graph.internLineage(d.lineage));
         graph.user(d.userId);
-        tenantState(state.expiries, recorded.metadata.tenant, () => new ExpiryQueue<number>()).add(expiryBucket(d.expiresAt), slot);
+        tenantState(state.expiries, recorded.metadata.tenant, () => new SlotQueue()).add(expiryBucket(d.expiresAt), slot);
       }
     } else apply(graph, recorded);
     scheduleEnd(graph, recorded);
@@ -42,7 +42,7 @@ export const sessionGraph: Projection<SessionGraphState> = {
     const state = data as SessionGraphState;
     return {
       tenants: new Map([...state.tenants].map(([tenant, graph]) => [tenant, TenantGraph.revive(graph)])),
-      expiries: reviveExpiries(state.expiries),
+      expiries: reviveSlotQueues(state.expiries),
       clock: state.clock,
     };
   },
@@ -166,8 +166,8 @@ function evictExpired(state: SessionGraphState): void {
   const current = clockBucket(state.clock);
   const expired = (expiresAt: number) => expiryBucket(expiresAt) < current;
   for (const [tenant, queue] of state.expiries) {
-    const graph = state.tenants.get(tenant);
-    for (const slot of queue.popBefore(current)) graph?.tokens.evictSlot(slot, expired);
+    const tokens = state.tenants.get(tenant)?.tokens;
+    if (tokens) queue.popBefore(current, (slot) => tokens.evictSlot(slot, expired));
   }
   for (const graph of state.tenants.values()) graph.sweepEnded(current);
 }

@@ -14,7 +14,8 @@ import {
   type TokenNode,
 } from '@killswitch/domain';
 import type { EventData } from '@killswitch/schemas';
-import { COLUMN, lineageKey, TokenTable, type OriginTally, type PlainOrigin } from '../hot/token-table.ts';
+import { lineageKey, LineageInterner, sameLineage } from '../hot/lineage-interner.ts';
+import { COLUMN, TokenTable, type OriginTally, type PlainOrigin } from '../hot/token-table.ts';
 import { ExpiryQueue, expiryBucket } from '../hot/expiry-queue.ts';
 import { reviveInstance } from '../projection.ts';
 
@@ -247,10 +248,6 @@ export class GraphTokens {
   }
 }
 
-const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
-const sameLineage = (a: Lineage, b: Lineage) =>
-  a === b || (a.deviceId === b.deviceId && sameIds(a.sessions, b.sessions) && sameIds(a.agents, b.agents) && sameIds(a.grants, b.grants));
-
 const noChildren = (): Children => ({ sessions: new Set(), grants: new Set(), agents: new Set() });
 
 /** One tenant's session graph: lineage in both directions, for blast radius and termination planning. */
@@ -278,6 +275,7 @@ export class TenantGraph implements GraphView, RevocationLookups {
     const graph = reviveInstance(TenantGraph, data);
     (graph as unknown as { tokens: GraphTokens }).tokens = GraphTokens.revive(graph.tokens);
     (graph as unknown as { ends: ExpiryQueue<string> }).ends = reviveInstance(ExpiryQueue<string>, graph.ends);
+    (graph as unknown as { lineages: LineageInterner }).lineages = LineageInterner.revive(graph.lineages);
     return graph;
   }
 
@@ -303,8 +301,7 @@ export class TenantGraph implements GraphView, RevocationLookups {
       this.leaveIfDone(key);
     }
     for (const origin of this.tokens.forgetReleased()) {
-      const key = lineageKey(origin.lineage);
-      if (this.lineages.get(key) === origin.lineage) this.lineages.delete(key);
+      this.lineages.forget(origin.lineage);
       for (const parent of origin.parents) this.leaveIfDone(parent);
     }
   }
@@ -392,7 +389,7 @@ export class TenantGraph implements GraphView, RevocationLookups {
     return user;
   }
 
-  private readonly lineages = new Map<string, Lineage>();
+  private readonly lineages = new LineageInterner();
 
   /** The last lineage interned: tokens arrive in runs from one place, and a run skips building the key. */
   private lastLineage: { given: Lineage; shared: Lineage } | null = null;
@@ -401,12 +398,7 @@ export class TenantGraph implements GraphView, RevocationLookups {
   internLineage(lineage: Lineage): Lineage {
     const last = this.lastLineage;
     if (last && sameLineage(last.given, lineage)) return last.shared;
-    const key = `${lineage.sessions.join('\u0001')}\u0000${lineage.agents.join('\u0001')}\u0000${lineage.grants.join('\u0001')}\u0000${lineage.deviceId ?? ''}`;
-    let shared = this.lineages.get(key);
-    if (!shared) {
-      shared = lineage;
-      this.lineages.set(key, shared);
-    }
+    const shared = this.lineages.intern(lineage);
     this.lastLineage = { given: lineage, shared };
     return shared;
   }

@@ -48,6 +48,11 @@ export function createMetrics() {
       help: 'Last global position applied by the projections',
       registers: [registry],
     }),
+    readModelWriterHeap: new Gauge({
+      name: 'killswitch_read_model_writer_heap_bytes',
+      help: "The read-model writer thread's JavaScript heap (committed), as of its last batch",
+      registers: [registry],
+    }),
     storeHead: new Gauge({
       name: 'killswitch_event_store_head_position',
       help: 'Last global position in the event store',

@@ -25,6 +25,7 @@ export function opsRoutes(app: FastifyInstance, { host, store, metrics, signingK
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     metrics.projectionPosition.set(host.position);
     metrics.storeHead.set(await store.headPosition());
+    metrics.readModelWriterHeap.set(ledger.deps.readModels.writerHeapBytes);
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
