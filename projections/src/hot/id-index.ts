@@ -26,7 +26,7 @@ export class IdIndex {
   private hashes = new Int32Array(1024);
   private count = 0;
 
-  constructor(private readonly ids: ReadonlyArray<string | undefined>) {
+  constructor(private ids: ReadonlyArray<string | undefined>) {
     // Sized once for what it is built from: no rehash on the way (a restart builds millions).
     let count = 0;
     for (const id of ids) if (id !== undefined) count++;
@@ -48,6 +48,15 @@ export class IdIndex {
   /** An index back from a hot snapshot's structured clone, over the table's restored `ids`. */
   static revive(data: unknown, ids: ReadonlyArray<string | undefined>): IdIndex {
     return Object.assign(new IdIndex([]), data, { ids });
+  }
+
+  /** Refers to `ids` instead of its table's until the returned function is called (a snapshot being written). */
+  lendIds(ids: ReadonlyArray<string | undefined>): () => void {
+    const own = this.ids;
+    this.ids = ids;
+    return () => {
+      this.ids = own;
+    };
   }
 
   /** The slot holding `id`, or -1. */

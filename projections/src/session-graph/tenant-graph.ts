@@ -65,6 +65,11 @@ export class GraphTokens {
     return this.table.size;
   }
 
+  /** For a hot snapshot being written: the ids as slots of `source`'s (see `TokenTable.shareIdsWith`). */
+  shareIdsWith(source: TokenTable<PlainOrigin>): () => void {
+    return this.table.shareIdsWith(source);
+  }
+
   has(tokenId: string): boolean {
     return this.table.has(tokenId);
   }
