@@ -2,7 +2,7 @@ import type { Lineage } from '@killswitch/domain';
 import type { TokenMintedTypes } from '@killswitch/schemas';
 import { reviveInstance } from '../projection.ts';
 import { IdIndex } from './id-index.ts';
-import { lineageKey } from './lineage-interner.ts';
+import { LineageIndex, sameLineage } from './lineage-interner.ts';
 import { ProfileTable } from './profile-table.ts';
 import { grown, InternedIds } from './interned-ids.ts';
 
@@ -117,8 +117,8 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   /** Origins freed since the owner last looked (`takeReleased`), with the ids they had. */
   private released: Array<{ readonly id: number; readonly origin: O }> = [];
   private readonly originIds = new Map<string, number>();
-  /** The first origin made for each (interned) lineage object: no key string per origin or per token. */
-  private readonly originsByLineage = new Map<object, number>();
+  /** Origins made by `originFor`, found by their user and lineage's content: no key string per origin or per token. */
+  private originsByContent = new LineageIndex<number>();
   private readonly pool = new StringPool();
   /**
    * With `byOrigin`: each origin's tokens as a doubly linked list through two slot columns (8 bytes
@@ -158,6 +158,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     }
     (table as unknown as { pool: StringPool }).pool = reviveInstance(StringPool, table.pool);
     table.profiles = reviveInstance(ProfileTable, table.profiles);
+    table.originsByContent = reviveInstance(LineageIndex<number>, table.originsByContent);
     table.index = IdIndex.revive(table.index, table.ids);
     return table;
   }
@@ -205,19 +206,21 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   }
 
   /**
-   * The shared origin for tokens of `userId` born of `lineage`, an interned lineage object (one
-   * object per distinct lineage). A lineage is nearly always one user's: found by identity, with
-   * no key string. Another user's tokens under the same lineage (e.g. none at all) go by key.
+   * The shared origin for tokens of `userId` born of `lineage` (by content: `make` gets a fresh
+   * origin its own copy of the lineage).
    */
   originFor(userId: string, lineage: Lineage, make: () => O): number {
-    const first = this.originsByLineage.get(lineage);
-    if (first === undefined) {
-      const id = this.addOrigin(make());
-      this.originsByLineage.set(lineage, id);
-      return id;
-    }
-    if ((this.origins[first] as O).userId === userId) return first;
-    return this.originOf(`${userId}\u0003${lineageKey(lineage)}`, make);
+    const found = this.originsByContent.find(lineage, userId, this);
+    if (found !== undefined) return found;
+    const id = this.addOrigin(make());
+    this.originsByContent.add(lineage, userId, id);
+    return id;
+  }
+
+  /** `LineageMatcher`: whether origin `origin` is `userId`'s under `lineage`. */
+  isEntryFor(origin: number, lineage: Lineage, userId: string): boolean {
+    const made = this.origins[origin];
+    return made !== undefined && made.userId === userId && sameLineage(made.lineage, lineage);
   }
 
   private addOrigin(origin: O): number {
@@ -247,7 +250,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     this.originRefs[origin] = left;
     if (left > 0) return;
     const freed = this.origins[origin] as O;
-    if (this.originsByLineage.get(freed.lineage) === origin) this.originsByLineage.delete(freed.lineage);
+    this.originsByContent.remove(freed.lineage, freed.userId, origin);
     const key = this.originKeys[origin];
     if (key !== undefined) {
       this.originIds.delete(key);

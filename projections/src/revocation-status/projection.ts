@@ -78,7 +78,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
   switch (event.type) {
     case 'SessionStarted': {
       const d = event.data;
-      const own = index.internLineage({ sessions: [d.sessionId, ...d.ancestors], agents: [], grants: [], deviceId: d.deviceId });
+      const own = { sessions: [d.sessionId, ...d.ancestors], agents: [], grants: [], deviceId: d.deviceId };
       index.startSession(d.sessionId, d.userId, own, d.startedAt, d.expiresAt);
       if (d.expiresAt !== null) index.ends.add(expiryBucket(Math.max(d.expiresAt, recorded.recordedAt)), d.sessionId);
       return;
@@ -93,7 +93,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
     }
     case 'AgentSpawned': {
       const d = event.data;
-      const own = index.internLineage({ ...d.lineage, agents: [d.agentId, ...d.lineage.agents] });
+      const own = { ...d.lineage, agents: [d.agentId, ...d.lineage.agents] };
       index.spawnAgent(d.agentId, d.userId, own, d.lineage, d.spawnedAt);
       return;
     }
@@ -103,8 +103,7 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
     case 'TokenMinted': {
       const d = event.data;
       if (d.expiresAt + EXPIRY_GRACE_MS <= state.clock) return; // already dead: nothing to index
-      const lineage = index.internLineage(d.lineage);
-      const origin = index.originIdOf(d.userId, lineage);
+      const origin = index.originIdOf(d.userId, d.lineage);
       const slot = index.tokens.set(d.tokenId, origin, {
         expiresAt: d.expiresAt,
         issuedAt: d.issuedAt,

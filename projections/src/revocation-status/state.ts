@@ -1,7 +1,6 @@
 import type { Lineage, Revocation, RevocationLookups } from '@killswitch/domain';
 import { ExpiryQueue, expiryBucket, type SlotQueue } from '../hot/expiry-queue.ts';
 import { reviveInstance } from '../projection.ts';
-import { LineageInterner } from '../hot/lineage-interner.ts';
 import { TokenTable, type PlainOrigin, type TableToken } from '../hot/token-table.ts';
 
 import { DenseIds, FlagArray, InstantArray } from './dense.ts';
@@ -117,7 +116,6 @@ export class TenantRevocationIndex implements RevocationLookups {
     const mutable = index as unknown as Record<string, unknown>;
     for (const key of ['userCutoffs', 'deviceCutoffs']) mutable[key] = reviveInstance(InstantArray, mutable[key]);
     for (const key of ['sessionFlags', 'agentFlags', 'grantFlags']) mutable[key] = reviveInstance(FlagArray, mutable[key]);
-    mutable.lineages = LineageInterner.revive(mutable.lineages);
     return index;
   }
 
@@ -127,7 +125,7 @@ export class TenantRevocationIndex implements RevocationLookups {
    * or agent's `hot` is it).
    */
   originIdOf(userId: string, lineage: Lineage): number {
-    return this.tokens.originFor(userId, lineage, () => this.makeOrigin(this.internUser(userId), lineage));
+    return this.tokens.originFor(userId, lineage, () => this.makeOrigin(this.internUser(userId), this.copyLineage(lineage)));
   }
 
   /** A session's entry: it holds its origin (shared with its tokens) until it leaves (`leaveIfEnded`). */
@@ -185,7 +183,6 @@ export class TenantRevocationIndex implements RevocationLookups {
       release(sessions, origin.ds0, origin.dsRest);
       release(agents, origin.da0, origin.daRest);
       release(grants, origin.dg0, origin.dgRest);
-      this.lineages.forget(origin.lineage);
     }
   }
 
@@ -215,22 +212,20 @@ export class TenantRevocationIndex implements RevocationLookups {
     };
   }
 
-  /**
-   * Tokens minted in one session (or by one agent) share one lineage object and its id strings,
-   * so a check touches memory that is already in cache: most of its cost is cache misses.
-   */
-  private readonly lineages = new LineageInterner();
   private readonly users = new Map<string, string>();
 
-  internLineage(lineage: Lineage): Lineage {
-    return this.lineages.intern(lineage, (given) =>
-      Object.freeze({
-        sessions: copyIds(given.sessions),
-        agents: copyIds(given.agents),
-        grants: copyIds(given.grants),
-        deviceId: given.deviceId === null ? null : this.internDevice(given.deviceId),
-      }),
-    );
+  /**
+   * An origin's own lineage: a frozen copy (lists with nothing in them share one empty list, the
+   * device id is the index's own string for it). Tokens minted in one session (or by one agent)
+   * share their origin, and so this object: a check touches memory that is already in cache.
+   */
+  private copyLineage(given: Lineage): Lineage {
+    return Object.freeze({
+      sessions: copyIds(given.sessions),
+      agents: copyIds(given.agents),
+      grants: copyIds(given.grants),
+      deviceId: given.deviceId === null ? null : this.internDevice(given.deviceId),
+    });
   }
 
   /** The device id string the index already holds (its dense id's name): one per device, not one per session. */
