@@ -15,6 +15,7 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultDeserializer, DefaultSerializer } from 'node:v8';
+import { Worker } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
 import type { EventStore } from '@killswitch/event-store';
 import type { ProjectionHost } from '../host.ts';
@@ -197,7 +198,7 @@ function readFully(fd: number, into: ArrayBufferView, position: number): boolean
 const MAX_HEADER_BYTES = 1 << 20;
 
 /** Why a snapshot on disk cannot be used (for the log), or the snapshot. */
-export function readSnapshot(path: string, projections: readonly string[]): LoadedSnapshot | { unusable: string } | null {
+export async function readSnapshot(path: string, projections: readonly string[]): Promise<LoadedSnapshot | { unusable: string } | null> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -206,7 +207,7 @@ export function readSnapshot(path: string, projections: readonly string[]): Load
     return { unusable: `unreadable: ${(error as Error).message}` };
   }
   try {
-    return readOpenSnapshot(fd, projections);
+    return await readOpenSnapshot(fd, projections);
   } catch (error) {
     return { unusable: `unreadable: ${(error as Error).message}` };
   } finally {
@@ -214,7 +215,35 @@ export function readSnapshot(path: string, projections: readonly string[]): Load
   }
 }
 
-function readOpenSnapshot(fd: number, projections: readonly string[]): LoadedSnapshot | { unusable: string } {
+/**
+ * CRC-32 of the bytes of `fd` from `from` to `to`, continuing `seed`, on a thread of its own: a
+ * restart checks the columns (~100 MB at 1M live tokens, ~70 ms) while it reads and decodes them.
+ * Positional reads of the same descriptor, which stays open until this settles.
+ */
+function checksumOnAnotherThread(fd: number, from: number, to: number, seed: number): Promise<number> {
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const { readSync } = require('node:fs');
+     const { crc32 } = require('node:zlib');
+     const chunk = Buffer.allocUnsafe(4 << 20);
+     let checksum = workerData.seed;
+     for (let at = workerData.from; at < workerData.to; ) {
+       const read = readSync(workerData.fd, chunk, 0, Math.min(chunk.length, workerData.to - at), at);
+       if (read === 0) throw new Error('the snapshot ended early');
+       checksum = crc32(chunk.subarray(0, read), checksum);
+       at += read;
+     }
+     parentPort.postMessage(checksum);`,
+    { eval: true, workerData: { fd, from, to, seed } },
+  );
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the checksum thread exited (${code})`)));
+  });
+}
+
+async function readOpenSnapshot(fd: number, projections: readonly string[]): Promise<LoadedSnapshot | { unusable: string }> {
   const start = Buffer.alloc(Math.min(MAX_HEADER_BYTES, fstatSync(fd).size));
   readFully(fd, start, 0);
   const newline = start.indexOf(0x0a);
@@ -238,27 +267,35 @@ function readOpenSnapshot(fd: number, projections: readonly string[]): LoadedSna
     return { unusable: 'corrupt header' };
   const size = header.arrays.reduce((n, [, bytes]) => n + bytes, newline + 1 + header.bytes);
   if (size !== fstatSync(fd).size) return { unusable: 'truncated or altered body' };
+  // The body is checked before it is decoded; the columns (raw numbers, only used once all is
+  // checked) on another thread while this one reads and decodes.
   const body = Buffer.allocUnsafeSlow(header.bytes);
   let offset = newline + 1;
   readFully(fd, body, offset);
   offset += body.length;
-  let checksum = crc32(body, crc32(layout(header.bytes, header.arrays)));
+  const columnsChecked = checksumOnAnotherThread(fd, offset, size, crc32(body, crc32(layout(header.bytes, header.arrays))));
+  // Settled (and the descriptor free to close) whatever happens below.
+  const checksum = columnsChecked.catch((error: unknown) => error as Error);
   const arrays = header.arrays.map(([type, bytes]) => {
     const Type = ARRAY_TYPES[type];
     const array = new Type(bytes / Type.BYTES_PER_ELEMENT);
     readFully(fd, array, offset);
     offset += bytes;
-    checksum = crc32(bytesOf(array), checksum);
     return array;
   });
-  if (checksum !== header.crc32) return { unusable: 'truncated or altered body' };
+  let states: unknown[];
   try {
     const deserializer = new ColumnDeserializer(body, arrays);
     deserializer.readHeader();
-    return { header, states: deserializer.readValue() as unknown[] };
+    states = deserializer.readValue() as unknown[];
   } catch (error) {
+    await checksum;
     return { unusable: `undecodable: ${(error as Error).message}` };
   }
+  const checked = await checksum;
+  if (checked instanceof Error) return { unusable: `unreadable: ${checked.message}` };
+  if (checked !== header.crc32) return { unusable: 'truncated or altered body' };
+  return { header, states };
 }
 
 export interface SnapshotLog {
@@ -291,7 +328,7 @@ export class HotSnapshots {
   /** Restores the host from the snapshot on disk when it is usable; returns the position restored (0: none). */
   async load(): Promise<number> {
     const started = Date.now();
-    const snapshot = readSnapshot(this.path, this.host.names);
+    const snapshot = await readSnapshot(this.path, this.host.names);
     if (snapshot === null) return 0;
     if ('unusable' in snapshot) {
       this.log.warn({ path: this.path, reason: snapshot.unusable }, 'hot snapshot ignored; replaying from position 0');

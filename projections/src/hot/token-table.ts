@@ -88,7 +88,7 @@ const nearest = (lineage: Lineage, column: number): string | undefined =>
  * Origins, profiles and interned strings count their holders (tokens, and whoever `retainOrigin`s one, e.g.
  * a session) and are freed with the last: the table holds what its live tokens and live holders
  * need, never the history. Freed origins queue up for the owner (`takeReleased`), which drops
- * what it keeps beside them (dense ids, interned lineages).
+ * what it keeps beside them (dense ids).
  */
 export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   private index: IdIndex;

@@ -120,7 +120,7 @@ export class TenantRevocationIndex implements RevocationLookups {
   }
 
   /**
-   * The id in the token table of the origin of what `userId` holds under `lineage` (interned): the
+   * The id in the token table of the origin of what `userId` holds under `lineage` (found by content): the
    * shared record of its tokens, and the hot fields a check of the node itself reads (a session's
    * or agent's `hot` is it).
    */
@@ -169,7 +169,7 @@ export class TenantRevocationIndex implements RevocationLookups {
 
   /**
    * Drops what the index kept for origins the token table has freed: their dense ids (unless a
-   * revocation flag or another origin still holds them) and their interned lineage.
+   * revocation flag or another origin still holds them).
    */
   forgetReleased(): void {
     const released = this.tokens.takeReleased();
