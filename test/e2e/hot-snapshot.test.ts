@@ -90,7 +90,7 @@ describe('hot snapshots', () => {
     await scenario(l);
     await l.runtime.snapshots.save();
     const file = readFileSync(join(l.dataDir, SNAPSHOT));
-    const loaded = await readSnapshot(join(l.dataDir, SNAPSHOT), l.runtime.host.names);
+    const loaded = readSnapshot(join(l.dataDir, SNAPSHOT), l.runtime.host.names);
     if (!loaded || 'unusable' in loaded) throw new Error('the snapshot did not load');
     const views: ArrayBufferView[] = [];
     const seen = new Set<unknown>();

@@ -15,7 +15,6 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultDeserializer, DefaultSerializer } from 'node:v8';
-import { Worker } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
 import type { EventStore } from '@killswitch/event-store';
 import type { ProjectionHost } from '../host.ts';
@@ -198,7 +197,7 @@ function readFully(fd: number, into: ArrayBufferView, position: number): boolean
 const MAX_HEADER_BYTES = 1 << 20;
 
 /** Why a snapshot on disk cannot be used (for the log), or the snapshot. */
-export async function readSnapshot(path: string, projections: readonly string[]): Promise<LoadedSnapshot | { unusable: string } | null> {
+export function readSnapshot(path: string, projections: readonly string[]): LoadedSnapshot | { unusable: string } | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -207,7 +206,7 @@ export async function readSnapshot(path: string, projections: readonly string[])
     return { unusable: `unreadable: ${(error as Error).message}` };
   }
   try {
-    return await readOpenSnapshot(fd, projections);
+    return readOpenSnapshot(fd, projections);
   } catch (error) {
     return { unusable: `unreadable: ${(error as Error).message}` };
   } finally {
@@ -215,35 +214,7 @@ export async function readSnapshot(path: string, projections: readonly string[])
   }
 }
 
-/**
- * CRC-32 of the bytes of `fd` from `from` to `to`, continuing `seed`, on a thread of its own: a
- * restart checks the columns (~100 MB at 1M live tokens, ~70 ms) while it reads and decodes them.
- * Positional reads of the same descriptor, which stays open until this settles.
- */
-function checksumOnAnotherThread(fd: number, from: number, to: number, seed: number): Promise<number> {
-  const worker = new Worker(
-    `const { parentPort, workerData } = require('node:worker_threads');
-     const { readSync } = require('node:fs');
-     const { crc32 } = require('node:zlib');
-     const chunk = Buffer.allocUnsafe(4 << 20);
-     let checksum = workerData.seed;
-     for (let at = workerData.from; at < workerData.to; ) {
-       const read = readSync(workerData.fd, chunk, 0, Math.min(chunk.length, workerData.to - at), at);
-       if (read === 0) throw new Error('the snapshot ended early');
-       checksum = crc32(chunk.subarray(0, read), checksum);
-       at += read;
-     }
-     parentPort.postMessage(checksum);`,
-    { eval: true, workerData: { fd, from, to, seed } },
-  );
-  return new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the checksum thread exited (${code})`)));
-  });
-}
-
-async function readOpenSnapshot(fd: number, projections: readonly string[]): Promise<LoadedSnapshot | { unusable: string }> {
+function readOpenSnapshot(fd: number, projections: readonly string[]): LoadedSnapshot | { unusable: string } {
   const start = Buffer.alloc(Math.min(MAX_HEADER_BYTES, fstatSync(fd).size));
   readFully(fd, start, 0);
   const newline = start.indexOf(0x0a);
@@ -267,35 +238,27 @@ async function readOpenSnapshot(fd: number, projections: readonly string[]): Pro
     return { unusable: 'corrupt header' };
   const size = header.arrays.reduce((n, [, bytes]) => n + bytes, newline + 1 + header.bytes);
   if (size !== fstatSync(fd).size) return { unusable: 'truncated or altered body' };
-  // The body is checked before it is decoded; the columns (raw numbers, only used once all is
-  // checked) on another thread while this one reads and decodes.
   const body = Buffer.allocUnsafeSlow(header.bytes);
   let offset = newline + 1;
   readFully(fd, body, offset);
   offset += body.length;
-  const columnsChecked = checksumOnAnotherThread(fd, offset, size, crc32(body, crc32(layout(header.bytes, header.arrays))));
-  // Settled (and the descriptor free to close) whatever happens below.
-  const checksum = columnsChecked.catch((error: unknown) => error as Error);
+  let checksum = crc32(body, crc32(layout(header.bytes, header.arrays)));
   const arrays = header.arrays.map(([type, bytes]) => {
     const Type = ARRAY_TYPES[type];
     const array = new Type(bytes / Type.BYTES_PER_ELEMENT);
     readFully(fd, array, offset);
     offset += bytes;
+    checksum = crc32(bytesOf(array), checksum);
     return array;
   });
-  let states: unknown[];
+  if (checksum !== header.crc32) return { unusable: 'truncated or altered body' };
   try {
     const deserializer = new ColumnDeserializer(body, arrays);
     deserializer.readHeader();
-    states = deserializer.readValue() as unknown[];
+    return { header, states: deserializer.readValue() as unknown[] };
   } catch (error) {
-    await checksum;
     return { unusable: `undecodable: ${(error as Error).message}` };
   }
-  const checked = await checksum;
-  if (checked instanceof Error) return { unusable: `unreadable: ${checked.message}` };
-  if (checked !== header.crc32) return { unusable: 'truncated or altered body' };
-  return { header, states };
 }
 
 export interface SnapshotLog {
@@ -328,7 +291,7 @@ export class HotSnapshots {
   /** Restores the host from the snapshot on disk when it is usable; returns the position restored (0: none). */
   async load(): Promise<number> {
     const started = Date.now();
-    const snapshot = await readSnapshot(this.path, this.host.names);
+    const snapshot = readSnapshot(this.path, this.host.names);
     if (snapshot === null) return 0;
     if ('unusable' in snapshot) {
       this.log.warn({ path: this.path, reason: snapshot.unusable }, 'hot snapshot ignored; replaying from position 0');
