@@ -44,6 +44,16 @@ describe('the lineage interner', () => {
     expect(interner.intern(lineage(['s'], ['agent'], [], 'd49'))).not.toBe(shared[49]);
   });
 
+  it('still finds what spilled over once the list under its id has shrunk to one entry, or to none', () => {
+    const interner = new LineageInterner();
+    const shared = Array.from({ length: 20 }, (_, i) => interner.intern(lineage(['s'], ['agent'], [], `d${i}`)));
+    for (let i = 0; i < 15; i++) interner.forget(shared[i] as Lineage); // the list holds d15 alone
+    for (let i = 16; i < 20; i++) expect(interner.intern(lineage(['s'], ['agent'], [], `d${i}`))).toBe(shared[i]);
+    interner.forget(shared[15] as Lineage); // and now nothing
+    for (let i = 16; i < 20; i++) expect(interner.intern(lineage(['s'], ['agent'], [], `d${i}`))).toBe(shared[i]);
+    expect(interner.size).toBe(4);
+  });
+
   it('uses the caller’s copy for a new lineage', () => {
     const interner = new LineageInterner();
     const given = lineage(['s']);

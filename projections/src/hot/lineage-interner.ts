@@ -33,9 +33,10 @@ export class LineageIndex<V> {
 
   find(lineage: Lineage, tag: string, matcher: LineageMatcher<V>): V | undefined {
     const filed = this.byHead.get(headOf(lineage));
-    if (filed === undefined) return undefined;
-    if (!Array.isArray(filed)) return matcher.isEntryFor(filed, lineage, tag) ? filed : undefined;
-    for (const entry of filed) if (matcher.isEntryFor(entry, lineage, tag)) return entry;
+    if (Array.isArray(filed)) {
+      for (const entry of filed) if (matcher.isEntryFor(entry, lineage, tag)) return entry;
+    } else if (filed !== undefined && matcher.isEntryFor(filed, lineage, tag)) return filed;
+    // What spilled over while the list was full stays there after the list shrinks.
     return this.overflow.size > 0 ? this.overflow.get(overflowKey(lineage, tag)) : undefined;
   }
 
