@@ -119,12 +119,7 @@ export const EXPIRY_GRACE_MS = 5 * 60_000;
 export const expiryBucket = (expiresAt: number) => Math.floor((expiresAt + EXPIRY_GRACE_MS) / BUCKET_MS);
 export const clockBucket = (clock: number) => Math.floor(clock / BUCKET_MS);
 
-/** Per-tenant expiry queues back from a hot snapshot's structured clone. */
-export function reviveExpiries<K>(data: Map<string, ExpiryQueue<K>>): Map<string, ExpiryQueue<K>> {
-  return new Map([...data].map(([tenant, queue]) => [tenant, reviveInstance(ExpiryQueue<K>, queue)]));
-}
-
-/** Per-tenant slot queues back from a hot snapshot's structured clone. */
-export function reviveSlotQueues(data: Map<string, SlotQueue>): Map<string, SlotQueue> {
-  return new Map([...data].map(([tenant, queue]) => [tenant, reviveInstance(SlotQueue, queue)]));
+/** Per-tenant queues (`ExpiryQueue`, `SlotQueue`) back from a hot snapshot's structured clone. */
+export function reviveQueues<Q extends object>(Queue: new () => Q, data: Map<string, Q>): Map<string, Q> {
+  return new Map([...data].map(([tenant, queue]) => [tenant, reviveInstance(Queue, queue)]));
 }

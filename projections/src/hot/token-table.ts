@@ -179,10 +179,8 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     const own: string[] = [];
     for (let slot = 0; slot < ids.length; slot++) {
       const id = ids[slot];
-      const at = id === undefined ? -1 : source.index.get(id);
-      if (id === undefined) refs[slot] = NO_ID;
-      else if (at >= 0) refs[slot] = at;
-      else refs[slot] = OWN_ID - own.push(id) + 1;
+      const at = id === undefined ? NO_ID : source.index.get(id);
+      refs[slot] = id === undefined || at >= 0 ? at : OWN_ID - own.push(id) + 1;
     }
     this.sharedIds = { source: source.ids, refs, own };
     this.ids = [];

@@ -1,15 +1,7 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData, EventType } from '@killswitch/schemas';
 import { canonical, tenantState, type Projection } from '../projection.ts';
-import {
-  clockBucket,
-  EXPIRY_GRACE_MS,
-  expiryBucket,
-  ExpiryQueue,
-  reviveExpiries,
-  reviveSlotQueues,
-  SlotQueue,
-} from '../hot/expiry-queue.ts';
+import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, ExpiryQueue, reviveQueues, SlotQueue } from '../hot/expiry-queue.ts';
 import { TenantRevocationIndex, type RevocationStatusState } from './state.ts';
 
 export { EXPIRY_GRACE_MS } from '../hot/expiry-queue.ts';
@@ -45,8 +37,8 @@ export const revocationStatus: Projection<RevocationStatusState> = {
     const state = data as RevocationStatusState;
     return {
       tenants: new Map([...state.tenants].map(([tenant, index]) => [tenant, TenantRevocationIndex.revive(index)])),
-      expiries: reviveSlotQueues(state.expiries),
-      revokedExpiries: reviveExpiries(state.revokedExpiries),
+      expiries: reviveQueues(SlotQueue, state.expiries),
+      revokedExpiries: reviveQueues(ExpiryQueue<string>, state.revokedExpiries),
       clock: state.clock,
     };
   },

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
-import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, reviveSlotQueues, SlotQueue } from '../hot/expiry-queue.ts';
+import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, reviveQueues, SlotQueue } from '../hot/expiry-queue.ts';
 import { canonical, tenantState, type Projection } from '../projection.ts';
 import { revocationStatus } from '../revocation-status/projection.ts';
 import type { RevocationStatusState } from '../revocation-status/state.ts';
@@ -54,7 +54,7 @@ export const sessionGraph: Projection<SessionGraphState> = {
     const state = data as SessionGraphState;
     return {
       tenants: new Map([...state.tenants].map(([tenant, graph]) => [tenant, TenantGraph.revive(graph)])),
-      expiries: reviveSlotQueues(state.expiries),
+      expiries: reviveQueues(SlotQueue, state.expiries),
       clock: state.clock,
     };
   },
