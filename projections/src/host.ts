@@ -51,22 +51,6 @@ export class ProjectionHost {
     return { position: this.checkpoint, eventId: this.lastEventId, states: [...this.registered.values()].map((e) => e.state) };
   }
 
-  /**
-   * Lets each projection prepare its state for a hot snapshot (`Projection.beforeSnapshot`);
-   * returns what undoes it. Call both within one synchronous write of `capture`'s states.
-   */
-  prepareSnapshot(): () => void {
-    const earlier = new Map<string, unknown>();
-    const restores: Array<() => void> = [];
-    for (const [name, entry] of this.registered) {
-      if (entry.projection.beforeSnapshot) restores.push(entry.projection.beforeSnapshot(entry.state, earlier));
-      earlier.set(name, entry.state);
-    }
-    return () => {
-      for (const restore of restores.reverse()) restore();
-    };
-  }
-
   /** Starts from states captured at `position` (a hot snapshot) instead of from 0; before `start`. */
   restore(states: readonly unknown[], at: { position: number; eventId: string }): void {
     if (this.subscription) throw new Error('restore before start');

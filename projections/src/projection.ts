@@ -17,12 +17,6 @@ export interface Projection<S> {
    * and shared references survive the clone, class instances do not and are restored here.
    */
   revive(data: unknown): S;
-  /**
-   * Right before its state is written to a hot snapshot (synchronously, with the write): may make
-   * parts of it refer to the states of the projections registered before it (`earlier`, by name),
-   * so the snapshot holds what they share once. Returns what puts the state back as it was.
-   */
-  beforeSnapshot?(state: S, earlier: ReadonlyMap<string, unknown>): () => void;
 }
 
 /** A class instance back from its structured clone: a fresh instance carrying the cloned fields. */

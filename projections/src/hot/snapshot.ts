@@ -132,18 +132,12 @@ export async function writeSnapshot(
   at: { position: number; eventId: string },
   projections: readonly string[],
   states: readonly unknown[],
-  prepare: () => () => void = () => () => undefined,
 ): Promise<SnapshotHeader> {
   // Serialized and written synchronously: the states (their columns included, which later events
   // change in place) are exactly those of `at`; evolve never runs meanwhile. Only the fsync waits.
   const serializer = new ColumnSerializer();
   serializer.writeHeader();
-  const restore = prepare();
-  try {
-    serializer.writeValue(states);
-  } finally {
-    restore();
-  }
+  serializer.writeValue(states);
   const body = serializer.releaseBuffer();
   const arrays = serializer.arrays.map((array): [ArrayType, number] => [array.constructor.name as ArrayType, array.byteLength]);
   let checksum = crc32(body, crc32(layout(body.length, arrays)));
@@ -326,7 +320,7 @@ export class HotSnapshots {
     const captured = this.host.capture();
     if (captured.position <= this.saved || captured.position === 0) return;
     const started = Date.now();
-    this.saving = writeSnapshot(this.path, captured, this.host.names, captured.states, () => this.host.prepareSnapshot())
+    this.saving = writeSnapshot(this.path, captured, this.host.names, captured.states)
       .then((header) => {
         this.saved = header.position;
         this.log.info({ position: header.position, bytes: header.bytes, ms: Date.now() - started }, 'hot snapshot written');

@@ -97,30 +97,4 @@ describe('the token table', () => {
     for (let s = 0; s < 100; s++) table.delete(`t${s}`);
     expect(table.get('a7')).toMatchObject({ sessionId: 's7', agentId: 'ag7' });
   });
-
-  it('writes ids another table holds as its slots (each id once in a snapshot), and its own as they are', () => {
-    const origin = (table: TokenTable) =>
-      table.originOf('o', () => ({ userId: 'u', lineage: { sessions: [], agents: [], grants: [], deviceId: null } }));
-    const source = new TokenTable();
-    const sharing = new TokenTable({ byOrigin: true });
-    for (let n = 0; n < 2000; n++) source.set(`shared-${n}`, origin(source), fields(n));
-    for (let n = 1999; n >= 0; n--) sharing.set(`shared-${n}`, origin(sharing), fields(n)); // other slots
-    sharing.set('only-here', origin(sharing), fields(7));
-    for (let n = 0; n < 2000; n += 3) sharing.delete(`shared-${n}`); // free slots
-    const before = sharing.toMap();
-    const restore = sharing.shareIdsWith(source);
-    const copy = serialize([source, sharing]);
-    restore();
-    expect(sharing.toMap()).toEqual(before); // put back as it was
-    expect(sharing.slot('shared-5')).toBeGreaterThanOrEqual(0);
-    expect(copy.indexOf(Buffer.from('shared-1999'))).toBe(copy.lastIndexOf(Buffer.from('shared-1999')));
-    expect(copy.includes(Buffer.from('only-here'))).toBe(true);
-    const [sourceData, sharingData] = deserialize(copy) as unknown[];
-    TokenTable.revive(sourceData);
-    const revived = TokenTable.revive(sharingData);
-    expect(revived.toMap()).toEqual(before);
-    expect(revived.has('shared-3')).toBe(false);
-    revived.set('after', origin(revived), fields(1));
-    expect(revived.get('only-here')).toMatchObject(fields(7));
-  });
 });

@@ -65,10 +65,6 @@ const STRING_COLUMNS = ['kind', 'format', 'binding', 'bindingThumbprint', 'clien
 /** Where each string column sits in a slot's stride. */
 export const COLUMN = Object.fromEntries(STRING_COLUMNS.map((name, i) => [name, i])) as Record<(typeof STRING_COLUMNS)[number], number>;
 
-/** In a snapshot's shared ids: a free slot; below it, an id of the table's own (`OWN_ID - i` is `own[i]`). */
-const NO_ID = -1;
-const OWN_ID = -2;
-
 /** A profile's value for "the origin's own": its nearest session (`sessionId`) or agent (`agentId`). */
 const OF_ORIGIN = -3;
 /** The id column `column` of a token shares with its origin's lineage, if any. */
@@ -78,12 +74,10 @@ const nearest = (lineage: Lineage, column: number): string | undefined =>
 /**
  * The live tokens of a tenant, by column: a slot per token in typed arrays (times, origin, and
  * a profile: the row of interned strings it shares with the tokens minted alike) and its id,
- * found by id through an open-addressing index. About 24 bytes of columns and 12 of index per
- * token beside the id, instead of a ~400-byte object; slots of expired tokens are reused. Expiry
- * queues and origin lists carry slot numbers, not strings.
- *
- * A hot snapshot holds each id once (the index refers to the same `ids`), and the index as
- * its typed arrays.
+ * found by id through an open-addressing index that holds the ids as bytes (`IdIndex`). About 24
+ * bytes of columns and 12 of index per token beside the id's bytes, instead of a ~400-byte object;
+ * slots of expired tokens are reused. Expiry queues and origin lists carry slot numbers, not
+ * strings, and a hot snapshot carries the whole table as typed arrays but for its origins.
  *
  * Origins, profiles and interned strings count their holders (tokens, and whoever `retainOrigin`s one, e.g.
  * a session) and are freed with the last: the table holds what its live tokens and live holders
@@ -91,11 +85,8 @@ const nearest = (lineage: Lineage, column: number): string | undefined =>
  * what it keeps beside them (dense ids).
  */
 export class TokenTable<O extends PlainOrigin = PlainOrigin> {
-  private index: IdIndex;
-  /** The token id of each slot (undefined: a free slot). */
-  private ids: Array<string | undefined> = [];
-  /** Only in a hot snapshot written with `shareIdsWith`: the ids as another table's slots. */
-  private sharedIds: { source: ReadonlyArray<string | undefined>; refs: Int32Array; own: string[] } | null = null;
+  /** Slots by token id, and each slot's id (none: a free slot). */
+  private index = new IdIndex();
   private readonly freeSlots: number[] = [];
   private highWater = 0;
   private expiresAt = new Float64Array(1024);
@@ -132,7 +123,6 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
 
   /** `stringColumns`: store only the first N of `STRING_COLUMNS` (kind, format, binding, ...). */
   constructor(options: { byOrigin?: boolean; stringColumns?: number } = {}) {
-    this.index = new IdIndex(this.ids);
     this.stride = Math.min(STRING_COLUMNS.length, options.stringColumns ?? STRING_COLUMNS.length);
     this.profiles = new ProfileTable(this.stride);
     if (!options.byOrigin) return;
@@ -145,51 +135,15 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   /** A table back from a hot snapshot's structured clone. */
   static revive<O extends PlainOrigin = PlainOrigin>(data: unknown): TokenTable<O> {
     const table = reviveInstance(TokenTable, data) as unknown as TokenTable<O>;
-    if (table.sharedIds) {
-      // Ids written as another table's slots (`shareIdsWith`): the same strings, not copies of them.
-      const { source, refs, own } = table.sharedIds;
-      const ids: Array<string | undefined> = new Array(refs.length);
-      for (let slot = 0; slot < refs.length; slot++) {
-        const ref = refs[slot] as number;
-        ids[slot] = ref >= 0 ? source[ref] : ref === NO_ID ? undefined : own[OWN_ID - ref];
-      }
-      table.ids = ids;
-      table.sharedIds = null;
-    }
     (table as unknown as { pool: StringPool }).pool = reviveInstance(StringPool, table.pool);
     table.profiles = reviveInstance(ProfileTable, table.profiles);
     table.originsByContent = reviveInstance(LineageIndex<number>, table.originsByContent);
-    table.index = IdIndex.revive(table.index, table.ids);
+    table.index = IdIndex.revive(table.index);
     return table;
   }
 
   get size(): number {
     return this.index.size;
-  }
-
-  /**
-   * For a hot snapshot, while it is written (synchronously): this table's ids as slots of
-   * `source`'s, a table holding the same tokens, so the snapshot holds each id string once and a
-   * restart makes it once (a million ids cost ~100 ms and 32 MB per copy). Ids `source` does not
-   * hold are written as they are. Returns what puts the table back.
-   */
-  shareIdsWith(source: TokenTable<PlainOrigin>): () => void {
-    const ids = this.ids;
-    const refs = new Int32Array(ids.length);
-    const own: string[] = [];
-    for (let slot = 0; slot < ids.length; slot++) {
-      const id = ids[slot];
-      const at = id === undefined ? NO_ID : source.index.get(id);
-      refs[slot] = id === undefined || at >= 0 ? at : OWN_ID - own.push(id) + 1;
-    }
-    this.sharedIds = { source: source.ids, refs, own };
-    this.ids = [];
-    const restoreIndex = this.index.lendIds(this.ids);
-    return () => {
-      this.ids = ids;
-      this.sharedIds = null;
-      restoreIndex();
-    };
   }
 
   /** The shared origin for tokens of this user and lineage (`key` identifies the pair). */
@@ -357,7 +311,6 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     if (!replaced) {
       slot = this.freeSlots.pop() ?? this.highWater++;
       if (slot >= this.expiresAt.length) this.grow();
-      this.ids[slot] = tokenId;
       this.index.add(tokenId, slot);
     } else if (this.originHead) this.unlink(slot);
     const previous = this.origin[slot] as number;
@@ -412,7 +365,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
 
   /** The id of the token in a slot (undefined: the slot is free). */
   idAt(slot: number): string | undefined {
-    return this.ids[slot];
+    return this.index.idAt(slot);
   }
 
   has(tokenId: string): boolean {
@@ -444,22 +397,19 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   }
 
   /**
-   * Frees the slot if its token has expired by `expired`, and returns that token's id. An expiry
+   * Frees the slot if its token has expired by `expired`; returns whether it did. An expiry
    * queue's entry may name a slot that has since been freed or taken by a newer token: those stay.
    */
-  evictIfExpired(slot: number, expired: (expiresAt: number) => boolean): string | undefined {
-    const id = this.ids[slot];
-    if (id === undefined || !expired(this.expiresAt[slot] as number)) return undefined;
+  evictIfExpired(slot: number, expired: (expiresAt: number) => boolean): boolean {
+    if (!this.index.has(slot) || !expired(this.expiresAt[slot] as number)) return false;
     this.deleteSlot(slot);
-    return id;
+    return true;
   }
 
   /** Frees an occupied slot (a free one is left as it is). */
   deleteSlot(slot: number): void {
-    const id = this.ids[slot];
-    if (id === undefined) return;
+    if (!this.index.has(slot)) return;
     this.index.delete(slot);
-    this.ids[slot] = undefined;
     if (this.originHead) this.unlink(slot);
     this.freeSlots.push(slot);
     this.releaseProfile(this.profile[slot] as number);
@@ -467,14 +417,17 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   }
 
   /** The ids of the live tokens, by slot. */
-  *keys(): IterableIterator<string> {
-    for (const id of this.ids) if (id !== undefined) yield id;
+  keys(): IterableIterator<string> {
+    return this.index.ids();
   }
 
   /** Every token, read back (canonical snapshots and rebuild checks; not for hot paths). */
   toMap(): Map<string, TableToken<O>> {
     const tokens = new Map<string, TableToken<O>>();
-    this.ids.forEach((id, slot) => id !== undefined && tokens.set(id, this.read(slot)));
+    for (let slot = 0; slot < this.highWater; slot++) {
+      const id = this.index.idAt(slot);
+      if (id !== undefined) tokens.set(id, this.read(slot));
+    }
     return tokens;
   }
 

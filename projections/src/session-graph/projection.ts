@@ -2,8 +2,6 @@ import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
 import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, reviveQueues, SlotQueue } from '../hot/expiry-queue.ts';
 import { canonical, tenantState, type Projection } from '../projection.ts';
-import { revocationStatus } from '../revocation-status/projection.ts';
-import type { RevocationStatusState } from '../revocation-status/state.ts';
 import { TenantGraph } from './tenant-graph.ts';
 
 /**
@@ -39,16 +37,6 @@ export const sessionGraph: Projection<SessionGraphState> = {
     scheduleEnd(graph, recorded);
     evictExpired(state);
     return state;
-  },
-  // A tenant's live tokens are in both hot projections: the snapshot holds their ids once.
-  beforeSnapshot(state, earlier) {
-    const revocation = earlier.get(revocationStatus.name) as RevocationStatusState | undefined;
-    const restores: Array<() => void> = [];
-    for (const [tenant, graph] of state.tenants) {
-      const source = revocation?.tenants.get(tenant)?.tokens;
-      if (source) restores.push(graph.tokens.shareIdsWith(source));
-    }
-    return () => restores.forEach((restore) => restore());
   },
   revive(data) {
     const state = data as SessionGraphState;

@@ -65,11 +65,6 @@ export class GraphTokens {
     return this.table.size;
   }
 
-  /** For a hot snapshot being written: the ids as slots of `source`'s (see `TokenTable.shareIdsWith`). */
-  shareIdsWith(source: TokenTable<PlainOrigin>): () => void {
-    return this.table.shareIdsWith(source);
-  }
-
   has(tokenId: string): boolean {
     return this.table.has(tokenId);
   }
@@ -193,8 +188,9 @@ export class GraphTokens {
 
   /** Drops the token in a slot if it is still there and `expired` (the slot may since hold a newer token). */
   evictSlot(slot: number, expired: (expiresAt: number) => boolean): void {
-    const id = this.table.evictIfExpired(slot, expired);
-    if (id !== undefined) this.revoked.delete(id);
+    // Only a token revoked one by one has an entry to drop, and few are: its id is read only then.
+    const id = this.revoked.size > 0 ? this.table.idAt(slot) : undefined;
+    if (this.table.evictIfExpired(slot, expired) && id !== undefined) this.revoked.delete(id);
   }
 
   /** The first revocation of a live token (later ones change nothing). */
