@@ -29,15 +29,17 @@ const codes: number[] = [];
 
 /**
  * Slots by id, holding each slot's id itself: open addressing with linear probing in one
- * `Int32Array` (slot + 1; 0 is empty) at most half full, each slot's hash, and the ids packed
- * in one arena of 32-bit words, found by offset. An id is stored as its length, then its
- * characters, one byte each, four to a word: about 12 bytes per entry of index and the id's length
- * plus 5 of arena, where a `Map` and an id string per entry take 60 to 80. A million live ids are
- * no million objects for the collector, and a hot snapshot carries them as typed arrays.
+ * `Int32Array` (slot + 1; 0 is empty) at most half full, each slot's hash and where its id is
+ * (side by side: one read), and the ids packed in one arena of 32-bit words. An id is stored as
+ * its length, then its characters, one byte each, four to a word: about 16 bytes per entry of
+ * index and the id's length plus 4 of arena, where a `Map` and an id string per entry take 60 to
+ * 80. A million live ids are no million objects for the collector, and a hot snapshot carries
+ * them as typed arrays.
  *
- * A lookup packs the id the same way while it hashes it, then compares word by word (three words
- * for a 10-character id, its length in the first): a comparison one character at a time cost
- * ~250 ns more per lookup here, waiting on the arena's memory. Ids longer than 255 characters or
+ * A lookup hashes the id; only once a slot's hash matches does it pack the id the same way and
+ * compare word by word (three words for a 10-character id, its length in the first). Comparing one
+ * character at a time, or packing while hashing, cost ~250 ns more per lookup in a tight loop here:
+ * the work waiting on the table's and arena's memory held back the next reads. Ids longer than 255 characters or
  * with characters past U+00FF (the API takes ids up to 256 characters; such ids are rare) are kept
  * as their own strings. A deleted id's words are reclaimed when the arena next fills up, by copying
  * the live ids into a new one. Deletion in the table shifts the chain back (no tombstones). Each
