@@ -80,7 +80,7 @@ export function benchChecks(tokens = 1_000_000, checks = 5_000_000): number {
     ['index built (evolve from events)', `${fmt(buildMs)} ms, heap ${fmt(process.memoryUsage().heapUsed / 2 ** 20)} MiB`],
     [
       'memory per live token (index, sessions and lineages included)',
-      `${fmt(heapPerToken + arraysPerToken)} B: ${fmt(heapPerToken)} B of heap, ${fmt(arraysPerToken)} B of typed arrays   (target <= 100)`,
+      `${fmt(heapPerToken + arraysPerToken, 1)} B: ${fmt(heapPerToken, 1)} B of heap, ${fmt(arraysPerToken, 1)} B of typed arrays   (target <= 100)`,
     ],
     [
       'checkToken (lineage: token, user, device, session)',

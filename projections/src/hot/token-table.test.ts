@@ -27,9 +27,7 @@ describe('the token table', () => {
         ds0: -1,
         da0: -1,
         dg0: -1,
-        dsRest: null,
-        daRest: null,
-        dgRest: null,
+        rest: null,
       }));
     for (let n = 0; n < 3000; n++) table.set(`t${n}`, origin(`u${n % 4}`), fields(n));
     expect(table.size).toBe(3000);

@@ -80,9 +80,12 @@ function maybeRevoked(index: TenantRevocationIndex, t: TokenOrigin, issuedAt: nu
   if (index.userCutoffs.get(t.du) >= issuedAt) return true;
   if (t.dd >= 0 && index.deviceCutoffs.get(t.dd) >= issuedAt) return true;
   if (index.sessionFlags.has(t.ds0) || index.agentFlags.has(t.da0) || index.grantFlags.has(t.dg0)) return true;
-  if (t.dsRest && t.dsRest.some((id) => index.sessionFlags.has(id))) return true;
-  if (t.daRest && t.daRest.some((id) => index.agentFlags.has(id))) return true;
-  if (t.dgRest && t.dgRest.some((id) => index.grantFlags.has(id))) return true;
+  const { rest } = t;
+  if (rest) {
+    if (rest.sessions.some((id) => index.sessionFlags.has(id))) return true;
+    if (rest.agents.some((id) => index.agentFlags.has(id))) return true;
+    if (rest.grants.some((id) => index.grantFlags.has(id))) return true;
+  }
   return index.revokedTokens.size > 0 && index.revokedTokens.has(tokenId);
 }
 
@@ -105,9 +108,9 @@ function tokenRevocation(index: TenantRevocationIndex, t: TokenOrigin, issuedAt:
     if (device && device.at >= issuedAt) return revokedBy(device, 'device_revoked', lineage.deviceId);
   }
   return (
-    ancestorRevocation(index.sessionFlags, index.revokedSessions, lineage.sessions, t.ds0, t.dsRest, 'session_revoked') ??
-    ancestorRevocation(index.agentFlags, index.revokedAgents, lineage.agents, t.da0, t.daRest, 'agent_revoked') ??
-    ancestorRevocation(index.grantFlags, index.revokedGrants, lineage.grants, t.dg0, t.dgRest, 'grant_revoked') ??
+    ancestorRevocation(index.sessionFlags, index.revokedSessions, lineage.sessions, t.ds0, t.rest?.sessions ?? null, 'session_revoked') ??
+    ancestorRevocation(index.agentFlags, index.revokedAgents, lineage.agents, t.da0, t.rest?.agents ?? null, 'agent_revoked') ??
+    ancestorRevocation(index.grantFlags, index.revokedGrants, lineage.grants, t.dg0, t.rest?.grants ?? null, 'grant_revoked') ??
     ACTIVE
   );
 }
@@ -190,7 +193,7 @@ function claimsFastPath(index: TenantRevocationIndex, claims: CheckClaims): Chec
   if (index.userCutoffs.get(t.du) >= issuedAt) return null;
   if (t.dd >= 0 && index.deviceCutoffs.get(t.dd) >= issuedAt) return null;
   if (index.sessionFlags.has(t.ds0) || index.agentFlags.has(t.da0) || index.grantFlags.has(t.dg0)) return null;
-  if (t.dsRest || t.daRest || t.dgRest) return null;
+  if (t.rest) return null;
   return ACTIVE;
 }
 

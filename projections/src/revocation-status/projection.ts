@@ -55,7 +55,7 @@ export const revocationStatus: Projection<RevocationStatusState> = {
             revokedAgents: index.revokedAgents,
             revokedGrants: index.revokedGrants,
             revokedTokens: index.revokedTokens,
-            sessions: index.sessions,
+            sessions: index.sessions.toMap(),
             agents: index.agents,
             tokens: index.tokens.toMap(),
           },
@@ -71,16 +71,12 @@ function applyEvent(state: RevocationStatusState, index: TenantRevocationIndex, 
     case 'SessionStarted': {
       const d = event.data;
       const own = { sessions: [d.sessionId, ...d.ancestors], agents: [], grants: [], deviceId: d.deviceId };
-      index.startSession(d.sessionId, d.userId, own, d.startedAt, d.expiresAt);
+      index.startSession(d.userId, own, d.startedAt, d.expiresAt);
       if (d.expiresAt !== null) index.ends.add(expiryBucket(Math.max(d.expiresAt, recorded.recordedAt)), d.sessionId);
       return;
     }
     case 'SessionEnded': {
-      const session = index.sessions.get(event.data.sessionId);
-      if (session && !session.ended) {
-        session.ended = true;
-        index.ends.add(expiryBucket(recorded.recordedAt), event.data.sessionId);
-      }
+      if (index.sessions.end(event.data.sessionId)) index.ends.add(expiryBucket(recorded.recordedAt), event.data.sessionId);
       return;
     }
     case 'AgentSpawned': {

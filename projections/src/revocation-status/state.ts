@@ -4,6 +4,7 @@ import { reviveInstance } from '../projection.ts';
 import { TokenTable, type PlainOrigin, type TableToken } from '../hot/token-table.ts';
 
 import { DenseIds, FlagArray, InstantArray } from './dense.ts';
+import { SessionTable } from './session-table.ts';
 
 export interface RevokedEntry extends Revocation {
   /** When the subject would have died anyway; the entry is dropped after that. */
@@ -21,7 +22,7 @@ export interface IndexedSession {
   readonly hot: TokenOrigin;
   /** `hot`'s id in the token table: the session holds it until it leaves the index. */
   readonly origin: number;
-  ended: boolean;
+  readonly ended: boolean;
 }
 
 export interface IndexedIssued {
@@ -35,7 +36,8 @@ export interface IndexedIssued {
 
 /**
  * Hot fields first, as small integers stored in the record itself: a check reads one object.
- * `*0` is the nearest ancestor of each kind (-1 for none); `*Rest` the others (usually null).
+ * `*0` is the nearest ancestor of each kind (-1 for none); `rest` the others, of each kind (null,
+ * as for most lineages, when there are none: one field, not three, in every origin).
  */
 export interface HotLineage {
   readonly du: number;
@@ -43,9 +45,14 @@ export interface HotLineage {
   readonly ds0: number;
   readonly da0: number;
   readonly dg0: number;
-  readonly dsRest: readonly number[] | null;
-  readonly daRest: readonly number[] | null;
-  readonly dgRest: readonly number[] | null;
+  readonly rest: DenseRest | null;
+}
+
+/** The dense ids of a lineage's further ancestors, of each kind (nearest first). */
+export interface DenseRest {
+  readonly sessions: readonly number[];
+  readonly agents: readonly number[];
+  readonly grants: readonly number[];
 }
 
 /**
@@ -54,6 +61,9 @@ export interface HotLineage {
  */
 const NO_IDS: string[] = Object.freeze([] as string[]) as string[];
 const copyIds = (ids: readonly string[]): string[] => (ids.length === 0 ? NO_IDS : [...ids]);
+/** All but the nearest of a lineage's dense ids of one kind (a shared empty list when there are none). */
+const NO_DENSE: readonly number[] = Object.freeze([]);
+const tail = (ids: readonly number[]): readonly number[] => (ids.length > 1 ? ids.slice(1) : NO_DENSE);
 
 /**
  * Where tokens come from: a user and a lineage, with the dense ids a check reads. Every token
@@ -73,7 +83,6 @@ export class TenantRevocationIndex implements RevocationLookups {
   readonly revokedAgents = new Map<string, RevokedEntry>();
   readonly revokedGrants = new Map<string, RevokedEntry>();
   readonly revokedTokens = new Map<string, RevokedEntry>();
-  readonly sessions = new Map<string, IndexedSession>();
   /**
    * Sessions by the expiry bucket of when they end (their expiry, or a recorded end): a session
    * leaves the index once it has ended or expired, grace included. Its tokens keep their own
@@ -96,6 +105,8 @@ export class TenantRevocationIndex implements RevocationLookups {
   readonly userCutoffs = new InstantArray();
   readonly deviceCutoffs = new InstantArray();
   readonly sessionFlags = new FlagArray();
+  /** The live sessions, by their dense ids (`SessionTable`). */
+  readonly sessions = new SessionTable(this.dense.sessions, this.tokens);
   readonly agentFlags = new FlagArray();
   readonly grantFlags = new FlagArray();
   /**
@@ -113,6 +124,7 @@ export class TenantRevocationIndex implements RevocationLookups {
       (index as unknown as Record<typeof key, ExpiryQueue<string>>)[key] = reviveInstance(ExpiryQueue<string>, index[key]);
     for (const kind of Object.keys(index.dense) as Array<keyof TenantRevocationIndex['dense']>)
       index.dense[kind] = reviveInstance(DenseIds, index.dense[kind]);
+    (index as unknown as { sessions: SessionTable }).sessions = SessionTable.revive(index.sessions, index.dense.sessions, index.tokens);
     const mutable = index as unknown as Record<string, unknown>;
     for (const key of ['userCutoffs', 'deviceCutoffs']) mutable[key] = reviveInstance(InstantArray, mutable[key]);
     for (const key of ['sessionFlags', 'agentFlags', 'grantFlags']) mutable[key] = reviveInstance(FlagArray, mutable[key]);
@@ -128,17 +140,18 @@ export class TenantRevocationIndex implements RevocationLookups {
     return this.tokens.originFor(userId, lineage, () => this.makeOrigin(this.internUser(userId), this.copyLineage(lineage)));
   }
 
-  /** A session's entry: it holds its origin (shared with its tokens) until it leaves (`leaveIfEnded`). */
-  startSession(sessionId: string, userId: string, lineage: Lineage, startedAt: number, expiresAt: number | null): IndexedSession {
-    const previous = this.sessions.get(sessionId);
+  /**
+   * A session's entry: it holds its origin (shared with its tokens) until it leaves (`leaveIfEnded`).
+   * `lineage` is its own: the session itself first, whose dense id its origin holds and files it under.
+   */
+  startSession(userId: string, lineage: Lineage, startedAt: number, expiresAt: number | null): void {
     const origin = this.originIdOf(userId, lineage);
     this.tokens.retainOrigin(origin);
-    const hot = this.tokens.originById(origin);
-    const session = { userId: hot.userId, startedAt, expiresAt, hot, origin, ended: false };
-    this.sessions.set(sessionId, session);
-    if (previous) this.tokens.releaseOrigin(previous.origin);
+    const dense = this.tokens.originById(origin).ds0;
+    const previous = this.sessions.remove(dense);
+    this.sessions.put(dense, origin, startedAt, expiresAt);
+    if (previous >= 0) this.tokens.releaseOrigin(previous);
     this.forgetReleased();
-    return session;
   }
 
   /** An agent's entry: it holds its origin (shared with its tokens) until it has ended. */
@@ -153,9 +166,10 @@ export class TenantRevocationIndex implements RevocationLookups {
 
   /** A session leaves the index once it has ended or expired by `current` (an expiry bucket); its tokens, if any still live, keep its origin. */
   leaveIfEnded(sessionId: string, current: number): void {
-    const session = this.sessions.get(sessionId);
+    const dense = this.dense.sessions.find(sessionId);
+    const session = dense === undefined ? undefined : this.sessions.at(dense);
     if (!session || !(session.ended || (session.expiresAt !== null && expiryBucket(session.expiresAt) < current))) return;
-    this.sessions.delete(sessionId);
+    this.sessions.remove(dense as number);
     this.tokens.releaseOrigin(session.origin);
   }
 
@@ -180,9 +194,9 @@ export class TenantRevocationIndex implements RevocationLookups {
       if (rest) for (const dense of rest) of.release(dense);
     };
     for (const { origin } of released) {
-      release(sessions, origin.ds0, origin.dsRest);
-      release(agents, origin.da0, origin.daRest);
-      release(grants, origin.dg0, origin.dgRest);
+      release(sessions, origin.ds0, origin.rest?.sessions ?? null);
+      release(agents, origin.da0, origin.rest?.agents ?? null);
+      release(grants, origin.dg0, origin.rest?.grants ?? null);
     }
   }
 
@@ -194,7 +208,6 @@ export class TenantRevocationIndex implements RevocationLookups {
     const { users, devices, sessions, agents, grants } = this.dense;
     // Each origin holds the dense ids of its lineage's sessions, agents and grants until it is freed.
     const dense = (ids: readonly string[], of: DenseIds) => ids.map((id) => of.acquire(id));
-    const rest = (ids: readonly number[]) => (ids.length > 1 ? ids.slice(1) : null);
     const s = dense(lineage.sessions, sessions);
     const a = dense(lineage.agents, agents);
     const g = dense(lineage.grants, grants);
@@ -206,9 +219,7 @@ export class TenantRevocationIndex implements RevocationLookups {
       ds0: s[0] ?? -1,
       da0: a[0] ?? -1,
       dg0: g[0] ?? -1,
-      dsRest: rest(s),
-      daRest: rest(a),
-      dgRest: rest(g),
+      rest: s.length > 1 || a.length > 1 || g.length > 1 ? { sessions: tail(s), agents: tail(a), grants: tail(g) } : null,
     };
   }
 
