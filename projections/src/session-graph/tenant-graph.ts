@@ -40,6 +40,44 @@ interface GraphOrigin extends PlainOrigin {
 }
 
 /**
+ * Origins listed by a key (a user, a parent node): one origin is kept as its number, more in a set.
+ * Most sessions' tokens share one origin, and a set for each would cost ~100 bytes a session.
+ */
+export class OriginLists {
+  private readonly lists = new Map<string, number | Set<number>>();
+
+  has(key: string): boolean {
+    return this.lists.has(key);
+  }
+
+  of(key: string): Iterable<number> {
+    const listed = this.lists.get(key);
+    return listed === undefined ? [] : typeof listed === 'number' ? [listed] : listed;
+  }
+
+  add(key: string, origin: number): void {
+    const listed = this.lists.get(key);
+    if (listed === undefined) this.lists.set(key, origin);
+    else if (typeof listed === 'number') {
+      if (listed !== origin) this.lists.set(key, new Set([listed, origin]));
+    } else listed.add(origin);
+  }
+
+  delete(key: string, origin: number): void {
+    const listed = this.lists.get(key);
+    if (listed === origin) this.lists.delete(key);
+    else if (typeof listed === 'object' && listed.delete(origin)) {
+      if (listed.size === 1) this.lists.set(key, listed.values().next().value as number);
+    }
+  }
+
+  /** Lists back from a hot snapshot's structured clone. */
+  static revive(data: unknown): OriginLists {
+    return reviveInstance(OriginLists, data);
+  }
+}
+
+/**
  * The graph's live tokens: a token table (one shared origin per user, lineage and parent nodes,
  * columns for the rest) and the few that were revoked one by one. Nodes are built when read.
  * A user's tokens, and a node's child tokens, are listed through their origins: no set of token
@@ -50,14 +88,17 @@ export class GraphTokens {
   private table = new TokenTable<GraphOrigin>({ byOrigin: true, stringColumns: 3 });
   private readonly revoked = new Map<string, Revocation>();
   /** Each user's token origins (ids in the table): a receipt reads a user's tokens by origin. */
-  private readonly userOrigins = new Map<string, Set<number>>();
+  private readonly userOrigins = new OriginLists();
   /** The origins of the tokens minted directly under a node (`session:id`, `agent:id`, `grant:id`). */
-  private readonly parentOrigins = new Map<string, Set<number>>();
+  private readonly parentOrigins = new OriginLists();
 
   /** The tokens back from a hot snapshot's structured clone. */
   static revive(data: unknown): GraphTokens {
     const tokens = reviveInstance(GraphTokens, data);
     tokens.table = TokenTable.revive<GraphOrigin>(tokens.table);
+    const lists = tokens as unknown as Record<'userOrigins' | 'parentOrigins', OriginLists>;
+    lists.userOrigins = OriginLists.revive(lists.userOrigins);
+    lists.parentOrigins = OriginLists.revive(lists.parentOrigins);
     return tokens;
   }
 
@@ -117,13 +158,8 @@ export class GraphTokens {
       return { userId, lineage, parents };
     });
     if (created) {
-      const listed = (map: Map<string, Set<number>>, key: string) => {
-        const origins = map.get(key);
-        if (origins) origins.add(origin);
-        else map.set(key, new Set([origin]));
-      };
-      listed(this.userOrigins, userId);
-      for (const parent of parents) listed(this.parentOrigins, parent);
+      this.userOrigins.add(userId, origin);
+      for (const parent of parents) this.parentOrigins.add(parent, origin);
     }
     this.lastOrigin = { userId, lineage, agentId: d.agentId, grantId: d.grantId, sessionId: d.sessionId, origin };
     return origin;
@@ -137,13 +173,9 @@ export class GraphTokens {
     const released = this.table.takeReleased();
     if (released.length === 0) return [];
     this.lastOrigin = null;
-    const unlisted = (map: Map<string, Set<number>>, key: string, origin: number) => {
-      const origins = map.get(key);
-      if (origins?.delete(origin) && origins.size === 0) map.delete(key);
-    };
     for (const { id, origin } of released) {
-      unlisted(this.userOrigins, origin.userId, id);
-      for (const parent of origin.parents) unlisted(this.parentOrigins, parent, id);
+      this.userOrigins.delete(origin.userId, id);
+      for (const parent of origin.parents) this.parentOrigins.delete(parent, id);
     }
     return released.map(({ origin }) => origin);
   }
@@ -155,12 +187,12 @@ export class GraphTokens {
 
   /** Slots of a user's live tokens, origin by origin, each origin's in minting order. */
   *slotsOfUser(userId: string): IterableIterator<number> {
-    for (const origin of this.userOrigins.get(userId) ?? []) yield* this.table.slotsOf(origin);
+    for (const origin of this.userOrigins.of(userId)) yield* this.table.slotsOf(origin);
   }
 
   /** Slots of the live tokens minted directly under a node (`session:id`, `agent:id`, `grant:id`). */
   *slotsUnder(parent: string): IterableIterator<number> {
-    for (const origin of this.parentOrigins.get(parent) ?? []) yield* this.table.slotsOf(origin);
+    for (const origin of this.parentOrigins.of(parent)) yield* this.table.slotsOf(origin);
   }
 
   get(tokenId: string): TokenNode | undefined {
@@ -219,7 +251,7 @@ export class GraphTokens {
     const revokedSlots = new Set<number>();
     for (const id of this.revoked.keys()) if (before.revokedToken(id)) revokedSlots.add(table.slot(id));
     const userCut = before.userNotBefore(userId)?.at ?? Number.NEGATIVE_INFINITY;
-    for (const origin of this.userOrigins.get(userId) ?? []) {
+    for (const origin of this.userOrigins.of(userId)) {
       const { lineage } = table.originById(origin);
       if (!covers(lineage)) continue;
       // The lineage's own revocation (cutoffs aside: +Infinity is issued after any of them).
