@@ -36,8 +36,11 @@ export class LineageIndex<V> {
     if (Array.isArray(filed)) {
       for (const entry of filed) if (matcher.isEntryFor(entry, lineage, tag)) return entry;
     } else if (filed !== undefined && matcher.isEntryFor(filed, lineage, tag)) return filed;
-    // What spilled over while the list was full stays there after the list shrinks.
-    return this.overflow.size > 0 ? this.overflow.get(overflowKey(lineage, tag)) : undefined;
+    // What spilled over while the list was full stays there after the list shrinks. Compared in
+    // full too: two lineages and tags whose ids hold the separators could share a key string.
+    if (this.overflow.size === 0) return undefined;
+    const spilled = this.overflow.get(overflowKey(lineage, tag));
+    return spilled !== undefined && matcher.isEntryFor(spilled, lineage, tag) ? spilled : undefined;
   }
 
   /** Files `entry` (not found by `find`) for `lineage` and `tag`. */

@@ -15,11 +15,13 @@ const fields = (n: number): TokenFields => ({
   agentId: null,
 });
 
+const NO_LINEAGE = { sessions: [], agents: [], grants: [], deviceId: null };
+
 describe('the token table', () => {
   it('reads back what was written, reuses freed slots, grows, and survives a structured clone', () => {
     const table = new TokenTable();
     const origin = (u: string) =>
-      table.originOf(u, () => ({
+      table.originFor(u, NO_LINEAGE, () => ({
         userId: u,
         lineage: { sessions: [], agents: [], grants: [], deviceId: null },
         du: 0,
@@ -51,7 +53,7 @@ describe('the token table', () => {
   it("lists each origin's tokens (byOrigin) through sets, deletes, moves, growth and a structured clone", () => {
     const table = new TokenTable({ byOrigin: true });
     const origins = Array.from({ length: 100 }, (_, i) =>
-      table.originOf(`o${i}`, () => ({ userId: `u${i}`, lineage: { sessions: [], agents: [], grants: [], deviceId: null } })),
+      table.originFor(`u${i}`, NO_LINEAGE, () => ({ userId: `u${i}`, lineage: NO_LINEAGE })),
     );
     const expected = new Map<number, Set<string>>(origins.map((o) => [o, new Set()]));
     const put = (id: string, origin: number) => {
@@ -77,11 +79,10 @@ describe('the token table', () => {
 
   it("stores a session or agent id that is the origin's nearest one by reference: sessions share profiles", () => {
     const table = new TokenTable();
-    const origin = (session: string, agent?: string) =>
-      table.originOf(`${session}/${agent}`, () => ({
-        userId: 'u',
-        lineage: { sessions: [session, 'parent'], agents: agent ? [agent] : [], grants: [], deviceId: null },
-      }));
+    const origin = (session: string, agent?: string) => {
+      const lineage = { sessions: [session, 'parent'], agents: agent ? [agent] : [], grants: [], deviceId: null };
+      return table.originFor('u', lineage, () => ({ userId: 'u', lineage }));
+    };
     const minted = (sessionId: string, agentId: string | null = null) => ({ ...fields(1), sessionId, agentId });
     for (let s = 0; s < 100; s++) table.set(`t${s}`, origin(`s${s}`), minted(`s${s}`));
     for (let s = 0; s < 100; s++) table.set(`a${s}`, origin(`s${s}`, `ag${s}`), minted(`s${s}`, `ag${s}`));
@@ -94,5 +95,27 @@ describe('the token table', () => {
     expect(clone.toMap()).toEqual(table.toMap());
     for (let s = 0; s < 100; s++) table.delete(`t${s}`);
     expect(table.get('a7')).toMatchObject({ sessionId: 's7', agentId: 'ag7' });
+  });
+
+  it('tells apart origins of one user and lineage by the parents they name, and frees each with its last token', () => {
+    const table = new TokenTable<{ userId: string; lineage: typeof lineage; parents: string[] }>({ byOrigin: true });
+    const lineage = { sessions: ['s1'], agents: ['a1'], grants: [], deviceId: null };
+    const origin = (userId: string, parents: string[]) => table.originFor(userId, lineage, () => ({ userId, lineage, parents }), parents);
+    const ofAgent = origin('u', ['agent:a1']);
+    const ofSession = origin('u', ['session:s1']);
+    const ofOther = origin('v', ['agent:a1']);
+    expect(new Set([ofAgent, ofSession, ofOther]).size).toBe(3);
+    expect(origin('u', ['agent:a1'])).toBe(ofAgent);
+    table.set('t1', ofAgent, fields(1));
+    table.set('t2', ofSession, fields(1));
+    table.delete('t1');
+    expect(table.takeReleased().map((r) => r.id)).toEqual([ofAgent]);
+    // Freed: an equal origin is made afresh, and the other is still found.
+    expect(origin('u', ['session:s1'])).toBe(ofSession);
+    expect(table.originById(origin('u', ['agent:a1'])).parents).toEqual(['agent:a1']);
+    // Past 16 under one lineage head, the rest are found by key string and still compared in full.
+    const many = Array.from({ length: 40 }, (_, i) => origin(`w${i}`, ['agent:a1']));
+    expect(Array.from({ length: 40 }, (_, i) => origin(`w${i}`, ['agent:a1']))).toEqual(many);
+    expect(new Set(many).size).toBe(40);
   });
 });

@@ -27,11 +27,19 @@ export class StringPool extends InternedIds {
   }
 }
 
-/** The least a token's origin says: whose, and from where. */
+/**
+ * The least a token's origin says: whose, and from where; and, where the owner tells apart
+ * tokens of one lineage by the nodes they hang from directly (the session graph), those.
+ */
 export interface PlainOrigin {
   readonly userId: string;
   readonly lineage: Lineage;
+  readonly parents?: readonly string[];
 }
+
+/** What an origin is filed under besides its lineage's content: its user, and its parents if it has them. */
+const tagOf = (userId: string, parents: readonly string[] | undefined): string =>
+  parents === undefined ? userId : `${userId}\u0003${parents.join('\u0001')}`;
 
 export interface TokenFields {
   readonly expiresAt: number;
@@ -103,12 +111,9 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
   /** Per origin: its tokens plus its other holders (`retainOrigin`); freed at 0. */
   private originRefs = new Int32Array(64);
   private readonly freeOrigins: number[] = [];
-  /** The key an origin was made under by `originOf`, to forget it when freed. */
-  private readonly originKeys: Array<string | undefined> = [];
   /** Origins freed since the owner last looked (`takeReleased`), with the ids they had. */
   private released: Array<{ readonly id: number; readonly origin: O }> = [];
-  private readonly originIds = new Map<string, number>();
-  /** Origins made by `originFor`, found by their user and lineage's content: no key string per origin or per token. */
+  /** Origins, found by their user (and parents) and lineage's content: no key string per origin or per token. */
   private originsByContent = new LineageIndex<number>();
   private readonly pool = new StringPool();
   /**
@@ -146,33 +151,26 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     return this.index.size;
   }
 
-  /** The shared origin for tokens of this user and lineage (`key` identifies the pair). */
-  originOf(key: string, make: () => O): number {
-    let id = this.originIds.get(key);
-    if (id === undefined) {
-      id = this.addOrigin(make());
-      this.originIds.set(key, id);
-      this.originKeys[id] = key;
-    }
-    return id;
-  }
-
   /**
-   * The shared origin for tokens of `userId` born of `lineage` (by content: `make` gets a fresh
-   * origin its own copy of the lineage).
+   * The shared origin for tokens of `userId` born of `lineage`, and hanging from `parents` if the
+   * owner names them (by content: `make` makes a fresh origin, with its own copy of the lineage
+   * and these parents).
    */
-  originFor(userId: string, lineage: Lineage, make: () => O): number {
-    const found = this.originsByContent.find(lineage, userId, this);
+  originFor(userId: string, lineage: Lineage, make: () => O, parents?: readonly string[]): number {
+    const tag = tagOf(userId, parents);
+    const found = this.originsByContent.find(lineage, tag, this);
     if (found !== undefined) return found;
     const id = this.addOrigin(make());
-    this.originsByContent.add(lineage, userId, id);
+    this.originsByContent.add(lineage, tag, id);
     return id;
   }
 
-  /** `LineageMatcher`: whether origin `origin` is `userId`'s under `lineage`. */
-  isEntryFor(origin: number, lineage: Lineage, userId: string): boolean {
+  /** `LineageMatcher`: whether origin `origin` is the one for `tag` (its user, and parents) under `lineage`. */
+  isEntryFor(origin: number, lineage: Lineage, tag: string): boolean {
     const made = this.origins[origin];
-    return made !== undefined && made.userId === userId && sameLineage(made.lineage, lineage);
+    if (made === undefined) return false;
+    const same = made.parents === undefined ? made.userId === tag : tagOf(made.userId, made.parents) === tag;
+    return same && sameLineage(made.lineage, lineage);
   }
 
   private addOrigin(origin: O): number {
@@ -202,12 +200,7 @@ export class TokenTable<O extends PlainOrigin = PlainOrigin> {
     this.originRefs[origin] = left;
     if (left > 0) return;
     const freed = this.origins[origin] as O;
-    this.originsByContent.remove(freed.lineage, freed.userId, origin);
-    const key = this.originKeys[origin];
-    if (key !== undefined) {
-      this.originIds.delete(key);
-      this.originKeys[origin] = undefined;
-    }
+    this.originsByContent.remove(freed.lineage, tagOf(freed.userId, freed.parents), origin);
     this.origins[origin] = undefined;
     this.freeOrigins.push(origin);
     this.released.push({ id: origin, origin: freed });

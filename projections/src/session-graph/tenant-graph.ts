@@ -14,7 +14,7 @@ import {
   type TokenNode,
 } from '@killswitch/domain';
 import type { EventData } from '@killswitch/schemas';
-import { lineageKey, LineageInterner, sameLineage } from '../hot/lineage-interner.ts';
+import { LineageInterner, sameLineage } from '../hot/lineage-interner.ts';
 import { COLUMN, TokenTable, type OriginTally, type PlainOrigin } from '../hot/token-table.ts';
 import { ExpiryQueue, expiryBucket } from '../hot/expiry-queue.ts';
 import { reviveInstance } from '../projection.ts';
@@ -153,10 +153,15 @@ export class GraphTokens {
     if (d.grantId) parents.push(`grant:${d.grantId}`);
     if (d.sessionId && !d.agentId) parents.push(`session:${d.sessionId}`);
     let created = false;
-    const origin = this.table.originOf(`${userId}\u0003${lineageKey(lineage)}\u0003${parents.join('\u0001')}`, () => {
-      created = true;
-      return { userId, lineage, parents };
-    });
+    const origin = this.table.originFor(
+      userId,
+      lineage,
+      () => {
+        created = true;
+        return { userId, lineage, parents };
+      },
+      parents,
+    );
     if (created) {
       this.userOrigins.add(userId, origin);
       for (const parent of parents) this.parentOrigins.add(parent, origin);
