@@ -2,13 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { grown } from './interned-ids.ts';
 
 /** A 32-bit hash of a string (FNV-1a from a random basis, `seed`, then MurmurHash3's finalizer). */
-export function hashId(id: string, seed: number): number {
+function hashId(id: string, seed: number): number {
   let h = seed ^ 0x811c9dc5;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return finish(h);
-}
-
-function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -89,12 +85,12 @@ export class IdIndex {
 
   /** Whether `slot` holds an id. */
   has(slot: number): boolean {
-    return 2 * slot < this.slots.length && this.slots[2 * slot + 1] !== NONE;
+    return this.whereIs(slot) !== NONE;
   }
 
   /** The id `slot` holds (undefined: none). */
   idAt(slot: number): string | undefined {
-    const start = 2 * slot < this.slots.length ? (this.slots[2 * slot + 1] as number) : NONE;
+    const start = this.whereIs(slot);
     if (start < 0) return start === LONG ? this.long.get(slot) : undefined;
     const words = this.words;
     const length = (words[start] as number) & 0xff;
@@ -105,7 +101,12 @@ export class IdIndex {
 
   /** The ids held, by slot. */
   *ids(): IterableIterator<string> {
-    for (let slot = 0; 2 * slot < this.slots.length; slot++) if (this.slots[2 * slot + 1] !== NONE) yield this.idAt(slot) as string;
+    for (let slot = 0; 2 * slot < this.slots.length; slot++) if (this.whereIs(slot) !== NONE) yield this.idAt(slot) as string;
+  }
+
+  /** Where `slot`'s id is: its offset in `words`, or `LONG`, or `NONE` (also for a slot past the arrays). */
+  private whereIs(slot: number): number {
+    return 2 * slot < this.slots.length ? (this.slots[2 * slot + 1] as number) : NONE;
   }
 
   /** Indexes `slot` under `id` (the slot holds no id yet). */

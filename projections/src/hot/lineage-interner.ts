@@ -7,7 +7,7 @@ export const sameLineage = (a: Lineage, b: Lineage) =>
   a === b || (a.deviceId === b.deviceId && sameIds(a.sessions, b.sessions) && sameIds(a.agents, b.agents) && sameIds(a.grants, b.grants));
 
 /** A lineage as a string key (only where a lineage must be named in a string). */
-export const lineageKey = (lineage: Lineage) =>
+const lineageKey = (lineage: Lineage) =>
   `${lineage.sessions.join('\u0001')}\u0000${lineage.agents.join('\u0001')}\u0000${lineage.grants.join('\u0001')}\u0000${lineage.deviceId ?? ''}`;
 
 /** The id a lineage is filed under: its most specific node (nearest agent, grant, session, then device). */

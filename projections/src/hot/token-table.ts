@@ -83,7 +83,7 @@ const nearest = (lineage: Lineage, column: number): string | undefined =>
  * The live tokens of a tenant, by column: a slot per token in typed arrays (times, origin, and
  * a profile: the row of interned strings it shares with the tokens minted alike) and its id,
  * found by id through an open-addressing index that holds the ids as bytes (`IdIndex`). About 24
- * bytes of columns and 12 of index per token beside the id's bytes, instead of a ~400-byte object;
+ * bytes of columns and 16 of index per token beside the id's bytes, instead of a ~400-byte object;
  * slots of expired tokens are reused. Expiry queues and origin lists carry slot numbers, not
  * strings, and a hot snapshot carries the whole table as typed arrays but for its origins.
  *

@@ -38,12 +38,16 @@ export class SessionTable {
 
   has(sessionId: string): boolean {
     const dense = this.ids.find(sessionId);
-    return dense !== undefined && dense < this.origin.length && (this.origin[dense] as number) >= 0;
+    return dense !== undefined && this.originOf(dense) >= 0;
   }
 
   *keys(): IterableIterator<string> {
-    for (let dense = 0; dense < this.origin.length; dense++)
-      if ((this.origin[dense] as number) >= 0) yield this.ids.nameOf(dense) as string;
+    for (let dense = 0; dense < this.origin.length; dense++) if (this.originOf(dense) >= 0) yield this.ids.nameOf(dense) as string;
+  }
+
+  /** The origin the session with dense id `dense` holds (-1: no session there). */
+  private originOf(dense: number): number {
+    return dense < this.origin.length ? (this.origin[dense] as number) : -1;
   }
 
   /** Every session, read back (canonical snapshots and rebuild checks; not for hot paths). */
@@ -70,14 +74,14 @@ export class SessionTable {
   /** Marks a session ended; false if it is not in the table or had already ended. */
   end(sessionId: string): boolean {
     const dense = this.ids.find(sessionId);
-    if (dense === undefined || dense >= this.origin.length || (this.origin[dense] as number) < 0 || this.ended[dense] === 1) return false;
+    if (dense === undefined || this.originOf(dense) < 0 || this.ended[dense] === 1) return false;
     this.ended[dense] = 1;
     return true;
   }
 
   /** Takes the session out; returns the origin it held (-1 if it was not in the table). */
   remove(dense: number): number {
-    const origin = dense < this.origin.length ? (this.origin[dense] as number) : -1;
+    const origin = this.originOf(dense);
     if (origin < 0) return -1;
     this.origin[dense] = -1;
     this.count--;
@@ -86,7 +90,7 @@ export class SessionTable {
 
   /** The session with dense id `dense`, read back (undefined: none). */
   at(dense: number): IndexedSession | undefined {
-    const origin = dense < this.origin.length ? (this.origin[dense] as number) : -1;
+    const origin = this.originOf(dense);
     if (origin < 0) return undefined;
     const hot = this.tokens.originById(origin);
     const expiresAt = this.expiresAt[dense] as number;
