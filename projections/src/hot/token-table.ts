@@ -2,7 +2,7 @@ import type { Lineage } from '@killswitch/domain';
 import type { TokenMintedTypes } from '@killswitch/schemas';
 import { reviveInstance } from '../projection.ts';
 import { IdIndex } from './id-index.ts';
-import { LineageIndex, sameLineage } from './lineage-interner.ts';
+import { LineageIndex, sameLineage } from './lineage-index.ts';
 import { ProfileTable } from './profile-table.ts';
 import { grown, InternedIds } from './interned-ids.ts';
 

@@ -2,6 +2,7 @@ import type { Lineage, Revocation, RevocationLookups } from '@killswitch/domain'
 import { ExpiryQueue, expiryBucket, type SlotQueue } from '../hot/expiry-queue.ts';
 import { reviveInstance } from '../projection.ts';
 import { TokenTable, type PlainOrigin, type TableToken } from '../hot/token-table.ts';
+import { keptLineage } from '../hot/lineage-index.ts';
 
 import { DenseIds, FlagArray, InstantArray } from './dense.ts';
 import { SessionTable } from './session-table.ts';
@@ -55,12 +56,6 @@ export interface DenseRest {
   readonly grants: readonly number[];
 }
 
-/**
- * One shared empty list for every lineage member that has none (most agents and grants lists):
- * an index of a million sessions holds no million empty arrays. Frozen: nothing may add to it.
- */
-const NO_IDS: string[] = Object.freeze([] as string[]) as string[];
-const copyIds = (ids: readonly string[]): string[] => (ids.length === 0 ? NO_IDS : [...ids]);
 /** All but the nearest of a lineage's dense ids of one kind (a shared empty list when there are none). */
 const NO_DENSE: readonly number[] = Object.freeze([]);
 const tail = (ids: readonly number[]): readonly number[] => (ids.length > 1 ? ids.slice(1) : NO_DENSE);
@@ -231,12 +226,7 @@ export class TenantRevocationIndex implements RevocationLookups {
    * share their origin, and so this object: a check touches memory that is already in cache.
    */
   private copyLineage(given: Lineage): Lineage {
-    return Object.freeze({
-      sessions: copyIds(given.sessions),
-      agents: copyIds(given.agents),
-      grants: copyIds(given.grants),
-      deviceId: given.deviceId === null ? null : this.internDevice(given.deviceId),
-    });
+    return keptLineage(given, given.deviceId === null ? null : this.internDevice(given.deviceId));
   }
 
   /** The device id string the index already holds (its dense id's name): one per device, not one per session. */

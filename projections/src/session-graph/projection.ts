@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@killswitch/event-store';
 import type { EventData } from '@killswitch/schemas';
 import { clockBucket, EXPIRY_GRACE_MS, expiryBucket, reviveQueues, SlotQueue } from '../hot/expiry-queue.ts';
+import { keptIds, keptLineage } from '../hot/lineage-index.ts';
 import { canonical, tenantState, type Projection } from '../projection.ts';
 import { TenantGraph } from './tenant-graph.ts';
 
@@ -29,7 +30,7 @@ export const sessionGraph: Projection<SessionGraphState> = {
       if (event.data.expiresAt + EXPIRY_GRACE_MS <= state.clock) graph.user(event.data.userId);
       else {
         const d = event.data;
-        const slot = graph.tokens.add(d, d.userId, graph.internLineage(d.lineage));
+        const slot = graph.tokens.add(d);
         graph.user(d.userId);
         tenantState(state.expiries, recorded.metadata.tenant, () => new SlotQueue()).add(expiryBucket(d.expiresAt), slot);
       }
@@ -86,7 +87,7 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
         id: d.grantId,
         userId: d.userId,
         issuedAt: d.issuedAt,
-        lineage: d.lineage,
+        lineage: keptLineage(d.lineage),
         revoked: null,
         sessionId: d.sessionId,
         agentId: d.agentId,
@@ -104,7 +105,7 @@ function apply(graph: TenantGraph, { event }: RecordedEvent): void {
         id: d.agentId,
         userId: d.userId,
         issuedAt: d.spawnedAt,
-        lineage: d.lineage,
+        lineage: keptLineage(d.lineage),
         revoked: null,
         sessionId: d.sessionId,
         parentAgentId: d.parentAgentId,
@@ -178,7 +179,7 @@ function sessionStarted(graph: TenantGraph, d: EventData<'SessionStarted'>): voi
     userId: d.userId,
     parentSessionId: d.parentSessionId,
     deviceId: d.deviceId,
-    ancestors: d.ancestors,
+    ancestors: keptIds(d.ancestors),
     authTime: d.authTime,
     startedAt: d.startedAt,
     expiresAt: d.expiresAt,

@@ -14,7 +14,7 @@ import {
   type TokenNode,
 } from '@killswitch/domain';
 import type { EventData } from '@killswitch/schemas';
-import { LineageInterner, sameLineage } from '../hot/lineage-interner.ts';
+import { keptLineage, sameLineage } from '../hot/lineage-index.ts';
 import { COLUMN, TokenTable, type OriginTally, type PlainOrigin } from '../hot/token-table.ts';
 import { ExpiryQueue, expiryBucket } from '../hot/expiry-queue.ts';
 import { reviveInstance } from '../projection.ts';
@@ -120,13 +120,14 @@ export class GraphTokens {
     origin: number;
   } | null = null;
 
-  /** Adds a live token (`lineage` interned: the same object for the same lineage); returns its slot (what the graph's expiry queue holds). */
-  add(d: EventData<'TokenMinted'>, userId: string, lineage: Lineage): number {
+  /** Adds a live token; returns its slot (what the graph's expiry queue holds). */
+  add(d: EventData<'TokenMinted'>): number {
+    const { userId, lineage } = d;
     const last = this.lastOrigin;
     const origin =
       last &&
       last.userId === userId &&
-      last.lineage === lineage &&
+      sameLineage(last.lineage, lineage) &&
       last.agentId === d.agentId &&
       last.grantId === d.grantId &&
       last.sessionId === d.sessionId
@@ -148,17 +149,18 @@ export class GraphTokens {
 
   private originFor(d: EventData<'TokenMinted'>, userId: string, lineage: Lineage): number {
     // The nodes the token hangs from directly: an agent's tokens are its own, not its session's.
-    const parents: string[] = [];
-    if (d.agentId) parents.push(`agent:${d.agentId}`);
-    if (d.grantId) parents.push(`grant:${d.grantId}`);
-    if (d.sessionId && !d.agentId) parents.push(`session:${d.sessionId}`);
+    // Kept by the origin: an exact-size list (one grown by pushes has room for 17, ~150 bytes).
+    const agent = d.agentId ? `agent:${d.agentId}` : null;
+    const grant = d.grantId ? `grant:${d.grantId}` : null;
+    const session = d.sessionId && !d.agentId ? `session:${d.sessionId}` : null;
+    const parents = [agent, grant, session].filter((parent) => parent !== null).slice();
     let created = false;
     const origin = this.table.originFor(
       userId,
       lineage,
       () => {
         created = true;
-        return { userId, lineage, parents };
+        return { userId, lineage: keptLineage(lineage), parents };
       },
       parents,
     );
@@ -166,7 +168,14 @@ export class GraphTokens {
       this.userOrigins.add(userId, origin);
       for (const parent of parents) this.parentOrigins.add(parent, origin);
     }
-    this.lastOrigin = { userId, lineage, agentId: d.agentId, grantId: d.grantId, sessionId: d.sessionId, origin };
+    this.lastOrigin = {
+      userId,
+      lineage: this.table.originById(origin).lineage,
+      agentId: d.agentId,
+      grantId: d.grantId,
+      sessionId: d.sessionId,
+      origin,
+    };
     return origin;
   }
 
@@ -313,7 +322,6 @@ export class TenantGraph implements GraphView, RevocationLookups {
     const graph = reviveInstance(TenantGraph, data);
     (graph as unknown as { tokens: GraphTokens }).tokens = GraphTokens.revive(graph.tokens);
     (graph as unknown as { ends: ExpiryQueue<string> }).ends = reviveInstance(ExpiryQueue<string>, graph.ends);
-    (graph as unknown as { lineages: LineageInterner }).lineages = LineageInterner.revive(graph.lineages);
     return graph;
   }
 
@@ -338,10 +346,7 @@ export class TenantGraph implements GraphView, RevocationLookups {
       this.waiting.add(key);
       this.leaveIfDone(key);
     }
-    for (const origin of this.tokens.forgetReleased()) {
-      this.lineages.forget(origin.lineage);
-      for (const parent of origin.parents) this.leaveIfDone(parent);
-    }
+    for (const origin of this.tokens.forgetReleased()) for (const parent of origin.parents) this.leaveIfDone(parent);
   }
 
   private hasEnded(key: string, current: number): boolean {
@@ -425,20 +430,6 @@ export class TenantGraph implements GraphView, RevocationLookups {
       this.users.set(userId, user);
     }
     return user;
-  }
-
-  private readonly lineages = new LineageInterner();
-
-  /** The last lineage interned: tokens arrive in runs from one place, and a run skips building the key. */
-  private lastLineage: { given: Lineage; shared: Lineage } | null = null;
-
-  /** Tokens minted in one place share one lineage object: memory per token stays small. */
-  internLineage(lineage: Lineage): Lineage {
-    const last = this.lastLineage;
-    if (last && sameLineage(last.given, lineage)) return last.shared;
-    const shared = this.lineages.intern(lineage);
-    this.lastLineage = { given: lineage, shared };
-    return shared;
   }
 
   childrenOf(key: string): Children {

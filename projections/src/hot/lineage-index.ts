@@ -1,5 +1,17 @@
 import type { Lineage } from '@killswitch/domain';
-import { reviveInstance } from '../projection.ts';
+
+/**
+ * One shared empty list for every lineage member that has none (most agents and grants lists):
+ * a million sessions hold no million empty arrays. Frozen: nothing may add to it.
+ */
+const NO_IDS: string[] = Object.freeze([] as string[]) as string[];
+
+/** A list of ids to keep: an exact-size copy (a list grown by pushes has room for 17), or the shared empty list. */
+export const keptIds = (ids: readonly string[]): string[] => (ids.length === 0 ? NO_IDS : ids.slice());
+
+/** A lineage to keep (frozen): exact-size lists, empty ones shared; the device id as `deviceId` gives it. */
+export const keptLineage = (given: Lineage, deviceId: string | null = given.deviceId): Lineage =>
+  Object.freeze({ sessions: keptIds(given.sessions), agents: keptIds(given.agents), grants: keptIds(given.grants), deviceId });
 
 const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
 
@@ -83,40 +95,3 @@ export class LineageIndex<V> {
 }
 
 const overflowKey = (lineage: Lineage, tag: string) => `${tag}\u0003${lineageKey(lineage)}`;
-
-const SAME_LINEAGE: LineageMatcher<Lineage> = { isEntryFor: (entry, lineage) => sameLineage(entry, lineage) };
-
-/**
- * One shared object per distinct lineage, found by content without building a key string (a
- * `LineageIndex` of the lineages themselves). A million sessions cost a map entry each, not a map
- * entry and a key string; a token minted costs a lookup, not a string built and hashed.
- */
-export class LineageInterner {
-  private readonly filed = new LineageIndex<Lineage>();
-
-  /** Back from a hot snapshot's structured clone. */
-  static revive(data: unknown): LineageInterner {
-    const interner = reviveInstance(LineageInterner, data);
-    (interner as unknown as { filed: LineageIndex<Lineage> }).filed = reviveInstance(LineageIndex<Lineage>, interner.filed);
-    return interner;
-  }
-
-  /** The shared lineage equal to `lineage`; `share` makes the one to keep when there is none yet. */
-  intern(lineage: Lineage, share: (given: Lineage) => Lineage = (given) => given): Lineage {
-    const found = this.filed.find(lineage, '', SAME_LINEAGE);
-    if (found) return found;
-    const shared = share(lineage);
-    this.filed.add(shared, '', shared);
-    return shared;
-  }
-
-  /** Forgets `lineage` if it is the one interned for its content (a later equal lineage is interned anew). */
-  forget(lineage: Lineage): void {
-    this.filed.remove(lineage, '', lineage);
-  }
-
-  /** Lineages held (structural checks). */
-  get size(): number {
-    return this.filed.size;
-  }
-}
