@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { RecordedEvent } from '@killswitch/event-store';
-import { checkToken, revocationStatus, type RevocationStatusState } from '@killswitch/projections';
+import { checkToken, revocationStatus, sessionGraph, type RevocationStatusState } from '@killswitch/projections';
 import type { DomainEvent } from '@killswitch/schemas';
 import { recorded, sessionStarted, subjectRevoked, tokenMinted } from '@killswitch/testing';
 import { fmt, report } from './util.ts';
@@ -11,13 +11,12 @@ const record = (event: DomainEvent, recordedAt: number) => recorded(event, { ten
 /** The id of the bench's token `t` (a fresh string each call: the index keeps ids its own way). */
 const tokenId = (t: number) => `tok-${t}`;
 
-/** Builds a revocation index of `tokens` live tokens over 10,000 users and 100,000 sessions, 1% of sessions revoked. */
-export function buildIndex(tokens: number, now: number): RevocationStatusState {
-  const state = revocationStatus.initialState();
+/** The bench's events: `tokens` live tokens over 10,000 users and `tokens / 10` sessions, 1% of sessions revoked. */
+function* benchEvents(tokens: number, now: number): Generator<RecordedEvent> {
   const sessions = Math.max(1, Math.floor(tokens / 10));
   for (let s = 0; s < sessions; s++) {
     const session = { sessionId: `s${s}`, userId: `u${s % 10_000}`, deviceId: `d${s % 20_000}`, authTime: now, startedAt: now };
-    revocationStatus.evolve(state, record(sessionStarted(session), now));
+    yield record(sessionStarted(session), now);
   }
   for (let t = 0; t < tokens; t++) {
     const session = `s${t % sessions}`;
@@ -32,13 +31,34 @@ export function buildIndex(tokens: number, now: number): RevocationStatusState {
       expiresAt: now + 3_600_000,
       lineage,
     };
-    revocationStatus.evolve(state, record(tokenMinted(token), now));
+    yield record(tokenMinted(token), now);
   }
   for (let s = 0; s < sessions; s += 100) {
     const revocation = { terminationId: `T${s}`, userId: `u${s % 10_000}`, subject: { type: 'SESSION' as const, id: `s${s}` }, at: now };
-    revocationStatus.evolve(state, record(subjectRevoked(revocation), now));
+    yield record(subjectRevoked(revocation), now);
   }
+}
+
+/** A revocation index of the bench's events. */
+export function buildIndex(tokens: number, now: number): RevocationStatusState {
+  const state = revocationStatus.initialState();
+  for (const event of benchEvents(tokens, now)) revocationStatus.evolve(state, event);
   return state;
+}
+
+/**
+ * Memory per live token of the other hot projection, the live session graph, built from the same
+ * events: it holds every live node and token with its lineage, for blast radius and receipts.
+ */
+function graphMemoryPerToken(tokens: number, now: number): { heap: number; arrays: number } {
+  collectGarbage();
+  const before = process.memoryUsage();
+  const state = sessionGraph.initialState();
+  for (const event of benchEvents(tokens, now)) sessionGraph.evolve(state, event);
+  collectGarbage();
+  const after = process.memoryUsage();
+  if (state.tenants.get('bench')?.tokens.size !== tokens) throw new Error('the graph does not hold every live token');
+  return { heap: (after.heapUsed - before.heapUsed) / tokens, arrays: (after.arrayBuffers - before.arrayBuffers) / tokens };
 }
 
 /** A full collection, when the process allows one (`--expose-gc` is set at run time). */
@@ -76,6 +96,9 @@ export function benchChecks(tokens = 1_000_000, checks = 5_000_000): number {
   started = performance.now();
   for (let i = 0; i < checks; i++) if ((index?.tokens.slot(order[i & mask] as string) ?? -1) >= 0) found++;
   const slotLookup = checks / ((performance.now() - started) / 1000);
+  // The index is still used below: typed arrays let go of here would be freed during the measure, not before it.
+  const graph = graphMemoryPerToken(tokens, now);
+  if (index?.tokens.size !== tokens) throw new Error('the index does not hold every live token');
   report(`In-process checks against a revocation index of ${fmt(tokens)} live tokens`, [
     ['index built (evolve from events)', `${fmt(buildMs)} ms, heap ${fmt(process.memoryUsage().heapUsed / 2 ** 20)} MiB`],
     [
@@ -88,6 +111,10 @@ export function benchChecks(tokens = 1_000_000, checks = 5_000_000): number {
     ],
     ['baseline: one Map.get per check', `${fmt(baseline)} lookups/s`],
     ['the token table’s own id lookup alone', `${fmt(slotLookup)} lookups/s`],
+    [
+      'the session graph, same events: memory per live token',
+      `${fmt(graph.heap + graph.arrays, 1)} B: ${fmt(graph.heap, 1)} B of heap, ${fmt(graph.arrays, 1)} B of typed arrays`,
+    ],
     ['revoked among sampled checks', `${fmt((revoked / checks) * 100, 1)}% (${found > 0 ? 'ids found' : 'none found'})`],
   ]);
   return perSecond;
