@@ -41,11 +41,11 @@ export function createLogger(level: string, destination?: DestinationStream, mor
  * that was up to 16 KiB measured (and a rope of strings flattened) per line, ~10 µs of every
  * answered check. Joined per turn, it measures once per turn. Lines keep their order.
  */
-class LinesPerTurn {
+export class LinesPerTurn {
   private lines: string[] = [];
   private scheduled = false;
 
-  constructor(private readonly destination: { write(chunk: string): unknown; flush?(callback: (error?: Error) => void): void }) {}
+  constructor(private readonly destination: { write(chunk: string): unknown; flush?(callback?: (error?: Error) => void): void }) {}
 
   write(line: string): boolean {
     this.lines.push(line);
@@ -56,11 +56,15 @@ class LinesPerTurn {
     return true;
   }
 
-  /** pino's `logger.flush(callback)`: the lines held here, then the destination's own buffer. */
-  flush(callback: (error?: Error) => void = () => {}): void {
+  /**
+   * pino's `logger.flush(callback)`: the lines held here, then the destination's own buffer. The
+   * callback goes on only when there is one: sonic-boom waits for a callback with a listener on its
+   * drain, so the 250 ms timer, under a stdout that does not drain, would pile them up.
+   */
+  flush(callback?: (error?: Error) => void): void {
     this.handOver();
     if (this.destination.flush) this.destination.flush(callback);
-    else callback();
+    else callback?.();
   }
 
   /** Gives the lines held so far to the destination, in one write. */
