@@ -110,29 +110,22 @@ export class GraphTokens {
     return this.table.has(tokenId);
   }
 
-  /** The origin of the last token added, with what made it: tokens arrive in runs from one place. */
-  private lastOrigin: {
-    userId: string;
-    lineage: Lineage;
-    agentId: string | null;
-    grantId: string | null;
-    sessionId: string | null;
-    origin: number;
-  } | null = null;
+  /** The origin of the last token added (its user and lineage are the origin's), with the nodes it named: tokens arrive in runs from one place. */
+  private lastOrigin: { id: number; origin: GraphOrigin; agentId: string | null; grantId: string | null; sessionId: string | null } | null =
+    null;
 
   /** Adds a live token; returns its slot (what the graph's expiry queue holds). */
   add(d: EventData<'TokenMinted'>): number {
-    const { userId, lineage } = d;
     const last = this.lastOrigin;
     const origin =
       last &&
-      last.userId === userId &&
-      sameLineage(last.lineage, lineage) &&
+      last.origin.userId === d.userId &&
+      sameLineage(last.origin.lineage, d.lineage) &&
       last.agentId === d.agentId &&
       last.grantId === d.grantId &&
       last.sessionId === d.sessionId
-        ? last.origin
-        : this.originFor(d, userId, lineage);
+        ? last.id
+        : this.originFor(d);
     return this.table.set(d.tokenId, origin, {
       expiresAt: d.expiresAt,
       issuedAt: d.issuedAt,
@@ -147,7 +140,8 @@ export class GraphTokens {
     });
   }
 
-  private originFor(d: EventData<'TokenMinted'>, userId: string, lineage: Lineage): number {
+  private originFor(d: EventData<'TokenMinted'>): number {
+    const { userId, lineage } = d;
     // The nodes the token hangs from directly: an agent's tokens are its own, not its session's.
     // Kept by the origin: an exact-size list (one grown by pushes has room for 17, ~150 bytes).
     const agent = d.agentId ? `agent:${d.agentId}` : null;
@@ -168,14 +162,7 @@ export class GraphTokens {
       this.userOrigins.add(userId, origin);
       for (const parent of parents) this.parentOrigins.add(parent, origin);
     }
-    this.lastOrigin = {
-      userId,
-      lineage: this.table.originById(origin).lineage,
-      agentId: d.agentId,
-      grantId: d.grantId,
-      sessionId: d.sessionId,
-      origin,
-    };
+    this.lastOrigin = { id: origin, origin: this.table.originById(origin), agentId: d.agentId, grantId: d.grantId, sessionId: d.sessionId };
     return origin;
   }
 
